@@ -1,0 +1,207 @@
+"""From a source to landmarks: estimate (in parallel for video files), record, replay, clean.
+
+MediaPipe pins inference to one thread, so the only way to use both cores on a video file is two
+processes, each estimating a contiguous half of the clip. Each worker sends its frames back in small
+batches, so progress is live and an interrupted run keeps every frame already estimated.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from formcheck.errors import FormcheckError, SourceError
+from formcheck.estimators import DEFAULT_MODEL, make_estimator
+from formcheck.frame import PoseFrame
+from formcheck.recording import Recording, is_recording_path, load_recording, make_meta
+from formcheck.smoothing import GateConfig, OneEuroSmoother, SmootherConfig, VisibilityGate
+from formcheck.sources import ImageSource, SourceInfo, VideoFileSource, open_source
+
+Progress = Callable[[int, int | None], None]
+"""``progress(frames_done, frames_total_or_None)``."""
+
+# Below this a second process costs more to start (≈1 s to load MediaPipe) than it saves.
+MIN_SECONDS_PER_WORKER = 6.0
+_BATCH = 24
+
+
+def estimate(frames: Iterable, estimator) -> Iterator[PoseFrame]:
+    """Raw landmarks for each image, in order: ``estimator.estimate(frame)`` per frame."""
+    for frame in frames:
+        yield estimator.estimate(frame)
+
+
+class Cleaner:
+    """The cleaning stages in order: gate, then smoother. ``update(frame) -> frame``."""
+
+    def __init__(self, gate: GateConfig = GateConfig(), smoothing: SmootherConfig | None = SmootherConfig()) -> None:
+        self.gate = VisibilityGate(gate)
+        self.smoother = OneEuroSmoother(smoothing) if smoothing is not None else None
+
+    def update(self, frame: PoseFrame) -> PoseFrame:
+        frame = self.gate.update(frame)
+        return self.smoother.update(frame) if self.smoother else frame
+
+
+def clean(frames: Iterable[PoseFrame], cleaner: Cleaner | None = None) -> Iterator[PoseFrame]:
+    cleaner = cleaner or Cleaner()
+    for frame in frames:
+        yield cleaner.update(frame)
+
+
+@dataclass
+class _Result:
+    frames: list[PoseFrame]
+    info: SourceInfo
+    complete: bool
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 2))
+
+
+def _chunks(duration_s: float | None, workers: int) -> list[tuple[float, float | None]]:
+    if not duration_s or workers <= 1:
+        return [(0.0, None)]
+    workers = max(1, min(workers, int(duration_s // MIN_SECONDS_PER_WORKER)))
+    bounds = [duration_s * k / workers for k in range(workers)]
+    return [(start, bounds[i + 1] if i + 1 < workers else None) for i, start in enumerate(bounds)]
+
+
+def _worker(path: str, start_s: float, end_s: float | None, model: str, worker_id: int, out) -> None:
+    # The parent owns Ctrl-C: it stops the workers and keeps what they already sent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Native libraries print start-up chatter to fd 2 from their own threads; a worker reports
+    # everything that matters through the queue, so its stderr goes nowhere.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        estimator = make_estimator(model)
+        batch: list[PoseFrame] = []
+        for frame in VideoFileSource(path, start_s, end_s):
+            batch.append(estimator.estimate(frame))
+            if len(batch) >= _BATCH:
+                out.put(("frames", worker_id, batch))
+                batch = []
+        if batch:
+            out.put(("frames", worker_id, batch))
+        estimator.close()
+        out.put(("done", worker_id, None))
+    except FormcheckError as exc:
+        out.put(("error", worker_id, (type(exc).__name__, str(exc))))
+    except Exception as exc:  # a crash in a worker must reach the user as a message, not a hang
+        out.put(("error", worker_id, ("FormcheckError", f"{path}: worker failed: {type(exc).__name__}: {exc}")))
+
+
+def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Progress | None) -> _Result:
+    source = VideoFileSource(path)  # opened here to fail fast with a clear message, and for its info
+    info = source.info
+    chunks = _chunks(info.duration_s, workers)
+    if len(chunks) == 1:
+        return _estimate_sequential(source, info, model, progress)
+    ctx = mp.get_context("spawn")  # fork would copy MediaPipe's threads in an undefined state
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, i, out), daemon=True)
+             for i, (s, e) in enumerate(chunks)]
+    for p in procs:
+        p.start()
+    frames: list[PoseFrame] = []
+    running = set(range(len(procs)))
+    error: tuple[str, str] | None = None
+    complete = False
+    try:
+        while running:
+            try:
+                kind, wid, payload = out.get(timeout=1.0)
+            except queue.Empty:
+                dead = [i for i in running if not procs[i].is_alive()]
+                if dead:
+                    error = ("FormcheckError", f"{path}: a worker process died (exit code {procs[dead[0]].exitcode})")
+                    break
+                continue
+            if kind == "frames":
+                frames.extend(payload)
+                if progress:
+                    progress(len(frames), info.frame_count)
+            elif kind == "done":
+                running.discard(wid)
+            else:
+                error = payload
+                break
+        complete = error is None
+    except KeyboardInterrupt:
+        complete = False  # keep every frame the workers already sent
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join(timeout=5)
+        out.close()
+    if error is not None:
+        if not frames:
+            raise _rebuild_error(error)
+        # Keep what was estimated; the caller sees complete=False.
+    return _Result(_in_order(frames), info, complete)
+
+
+def _rebuild_error(error: tuple[str, str]) -> FormcheckError:
+    import formcheck.errors as errors
+
+    cls = getattr(errors, error[0], FormcheckError)
+    return cls(error[1])
+
+
+def _in_order(frames: list[PoseFrame]) -> list[PoseFrame]:
+    """Chunks arrive interleaved; sort by time and number the frames as one sequential decode would."""
+    frames.sort(key=lambda f: f.t_s)
+    return [f if f.index == i else f.replace(index=i) for i, f in enumerate(frames)]
+
+
+def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progress | None) -> _Result:
+    static = isinstance(source, ImageSource)
+    estimator = make_estimator(model, static_images=static)
+    frames: list[PoseFrame] = []
+    try:
+        for pose in estimate(source, estimator):
+            frames.append(pose)
+            if progress:
+                progress(len(frames), info.frame_count)
+    except KeyboardInterrupt:
+        return _Result(frames, info, False)
+    finally:
+        estimator.close()
+    return _Result(frames, info, True)
+
+
+def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
+           progress: Progress | None = None) -> Recording:
+    """Estimate every frame of a video, image or folder once and return the recording.
+
+    Video files use ``workers`` processes on contiguous spans (default: both cores). If interrupted
+    (Ctrl-C) the frames estimated so far are returned with ``meta["complete"] = False``.
+    """
+    path = Path(spec)
+    if is_recording_path(path):
+        raise SourceError(f"{path}: is already a landmark recording")
+    source = open_source(path)
+    if isinstance(source, VideoFileSource):
+        result = _estimate_video_parallel(path, model, workers or default_workers(), progress)
+    else:
+        result = _estimate_sequential(source, source.info, model, progress)
+    if not result.frames:
+        raise SourceError(f"{path}: no frames could be estimated")
+    return Recording(result.frames, make_meta(result.info, model, result.complete))
+
+
+def load_poses(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
+               progress: Progress | None = None) -> Recording:
+    """Raw landmarks of a recording (read instantly) or of a video/image source (estimated now)."""
+    if is_recording_path(spec):
+        return load_recording(spec)
+    return record(spec, model=model, workers=workers, progress=progress)

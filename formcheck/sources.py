@@ -1,0 +1,221 @@
+"""Where images come from: video files, cameras, still images and folders of images.
+
+Every source yields :class:`VideoFrame` records (index, time in seconds, RGB image) through the same
+iterator interface and describes itself with :class:`SourceInfo`. Errors are raised as
+:class:`~formcheck.errors.SourceError` with the path and the problem in one line.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from formcheck.errors import CameraError, SourceError
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".gif", ".mpg", ".mpeg", ".wmv"})
+
+
+@dataclass(frozen=True)
+class VideoFrame:
+    """One decoded image. ``rgb`` is ``(height, width, 3)`` uint8 in RGB order."""
+
+    index: int
+    t_s: float
+    rgb: np.ndarray
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What a source is: its name, image size, nominal rate and length (``None`` when unknown, e.g. a camera)."""
+
+    name: str
+    width: int
+    height: int
+    fps: float | None
+    duration_s: float | None
+    frame_count: int | None
+    is_live: bool = False
+
+    @property
+    def image_wh(self) -> tuple[int, int]:
+        return (self.width, self.height)
+
+
+class VideoFileSource:
+    """A video file decoded with PyAV; frame times are the container's presentation timestamps.
+
+    Times are relative to the video stream's start, so a clip whose first frame is stamped 0.083 s
+    starts at 0.0 here, and variable-frame-rate phone videos keep their real spacing.
+    ``start_s``/``end_s`` select a contiguous span (used to split a clip between processes).
+    """
+
+    def __init__(self, path: str | Path, start_s: float = 0.0, end_s: float | None = None) -> None:
+        import av  # local: PyAV loads FFmpeg libraries, which only video-file users need
+
+        self.path = Path(path)
+        _require_file(self.path)
+        self.start_s = start_s
+        self.end_s = end_s
+        try:
+            self._container = av.open(str(self.path))
+        except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+            raise SourceError(f"{self.path}: not a readable video ({_first_line(exc)})") from None
+        if not self._container.streams.video:
+            self._container.close()
+            raise SourceError(f"{self.path}: contains no video stream")
+        self._stream = self._container.streams.video[0]
+        # Frame-level threads let FFmpeg decode ahead while the pose model runs on another core.
+        self._stream.thread_type = "AUTO"
+        tb = self._stream.time_base or Fraction(1, 1_000_000)
+        self._time_base = tb
+        self._start_pts = self._stream.start_time or 0
+        rate = self._stream.average_rate or self._stream.guessed_rate
+        fps = float(rate) if rate else None
+        duration_s = None
+        if self._stream.duration:
+            duration_s = float(self._stream.duration * tb)
+        elif self._container.duration:
+            duration_s = self._container.duration / 1_000_000
+        count = self._stream.frames or (round(duration_s * fps) if duration_s and fps else None)
+        width, height = self._stream.codec_context.width, self._stream.codec_context.height
+        if not width or not height:
+            self._container.close()
+            raise SourceError(f"{self.path}: the video stream has no image size (corrupt header?)")
+        self.info = SourceInfo(self.path.name, width, height, fps, duration_s, count)
+
+    def __iter__(self) -> Iterator[VideoFrame]:
+        import av
+
+        if self.start_s > 0:
+            # Seek to the keyframe before start_s, then drop frames until start_s is reached.
+            target = int(self.start_s / self._time_base) + self._start_pts
+            self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
+        index = 0 if self.start_s <= 0 else None
+        yielded = 0
+        try:
+            for frame in self._container.decode(self._stream):
+                if frame.pts is None:
+                    continue
+                t_s = float((frame.pts - self._start_pts) * self._time_base)
+                if t_s < self.start_s - 1e-6:
+                    continue
+                if self.end_s is not None and t_s >= self.end_s - 1e-6:
+                    break
+                if index is None:
+                    # After a seek the frame number is not known from decoding; derive it from the
+                    # timestamp and the nominal rate (callers that need exact indices start at 0).
+                    index = round(t_s * self.info.fps) if self.info.fps else 0
+                yield VideoFrame(index, t_s, frame.to_ndarray(format="rgb24"))
+                index += 1
+                yielded += 1
+        except av.error.FFmpegError as exc:
+            if yielded == 0:
+                raise SourceError(f"{self.path}: no decodable frames ({_first_line(exc)})") from None
+            # A truncated tail: keep what decoded, as a player would.
+        finally:
+            self._container.close()
+        if yielded == 0 and self.start_s <= 0:
+            raise SourceError(f"{self.path}: the video has no decodable frames")
+
+
+class CameraSource:
+    """A webcam by index (or a capture URL/device path); times from a monotonic clock at capture."""
+
+    def __init__(self, index: int | str, warmup_timeout_s: float = 5.0) -> None:
+        self.name = f"camera {index}"
+        self._cap = cv2.VideoCapture(index)
+        if not self._cap.isOpened():
+            self._cap.release()
+            raise CameraError(f"{self.name}: could not be opened (is it connected, and not used by another program?)")
+        ok, bgr = self._read_first(warmup_timeout_s)
+        if not ok:
+            self._cap.release()
+            raise CameraError(f"{self.name}: opened but delivered no image within {warmup_timeout_s:.0f} s")
+        self._first = bgr
+        h, w = bgr.shape[:2]
+        fps = self._cap.get(cv2.CAP_PROP_FPS) or None
+        self.info = SourceInfo(self.name, w, h, fps, None, None, is_live=True)
+
+    def _read_first(self, timeout_s: float):
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            ok, bgr = self._cap.read()
+            if ok and bgr is not None:
+                return True, bgr
+            time.sleep(0.05)
+        return False, None
+
+    def __iter__(self) -> Iterator[VideoFrame]:
+        t0 = time.monotonic()
+        index = 0
+        bgr = self._first
+        try:
+            while True:
+                yield VideoFrame(index, time.monotonic() - t0, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                index += 1
+                ok, bgr = self._cap.read()
+                if not ok or bgr is None:
+                    raise CameraError(f"{self.name}: stopped delivering frames after {index} frames")
+        finally:
+            self._cap.release()
+
+
+class ImageSource:
+    """A still image, or a folder of images in name order, spaced ``frame_interval_s`` apart."""
+
+    def __init__(self, path: str | Path, frame_interval_s: float = 1.0) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            self.files = sorted(p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            if not self.files:
+                raise SourceError(f"{self.path}: folder contains no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        else:
+            _require_file(self.path)
+            self.files = [self.path]
+        self.frame_interval_s = frame_interval_s
+        first = self._read(self.files[0])
+        h, w = first.shape[:2]
+        n = len(self.files)
+        self.info = SourceInfo(self.path.name, w, h, 1.0 / frame_interval_s, n * frame_interval_s, n)
+
+    def _read(self, path: Path) -> np.ndarray:
+        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if bgr is None:
+            raise SourceError(f"{path}: not a readable image")
+        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+    def __iter__(self) -> Iterator[VideoFrame]:
+        for i, path in enumerate(self.files):
+            yield VideoFrame(i, i * self.frame_interval_s, self._read(path))
+
+
+def open_source(spec: str | int | Path, **options) -> VideoFileSource | CameraSource | ImageSource:
+    """Open a source from what a user typed: a camera index (``0``), a video, an image, or a folder of images."""
+    if isinstance(spec, int) or (isinstance(spec, str) and spec.strip().isdigit()):
+        return CameraSource(int(spec))
+    path = Path(spec)
+    if path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES:
+        return ImageSource(path, **{k: v for k, v in options.items() if k == "frame_interval_s"})
+    return VideoFileSource(path, **{k: v for k, v in options.items() if k in ("start_s", "end_s")})
+
+
+def _require_file(path: Path) -> None:
+    if not path.exists():
+        raise SourceError(f"{path}: no such file")
+    if path.is_dir():
+        raise SourceError(f"{path}: is a folder, expected a file")
+    if path.stat().st_size == 0:
+        raise SourceError(f"{path}: the file is empty")
+
+
+def _first_line(exc: BaseException) -> str:
+    # FFmpeg errors carry a readable strerror; their str() adds an errno and the path again.
+    text = (getattr(exc, "strerror", None) or str(exc)).strip() or type(exc).__name__
+    return text.splitlines()[0]

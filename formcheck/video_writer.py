@@ -1,0 +1,69 @@
+"""Writing H.264 MP4 files that browsers and phones play, with the source's own frame times."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.errors import SourceError
+
+
+class VideoWriter:
+    """``writer.write(image_bgr, t_s)`` per frame, then ``close()`` (or use as a context manager).
+
+    Frames keep their timestamps (millisecond time base), so a variable-frame-rate input stays in
+    sync. Odd image sizes are padded by one pixel, as H.264 4:2:0 needs even dimensions.
+    """
+
+    def __init__(self, path: str | Path, fps: float, crf: int = 23) -> None:
+        import av
+
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._av = av
+        try:
+            self._container = av.open(str(self.path), mode="w")
+        except (av.error.FFmpegError, OSError) as exc:
+            raise SourceError(f"{self.path}: cannot write video ({exc})") from None
+        self._fps = fps if fps and fps > 0 else 30.0
+        self._crf = crf
+        self._stream = None
+        self._last_pts = -1
+
+    def _open_stream(self, w: int, h: int) -> None:
+        stream = self._container.add_stream("libx264", rate=Fraction(self._fps).limit_denominator(1001))
+        stream.width, stream.height = w + (w % 2), h + (h % 2)
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        stream.options = {"crf": str(self._crf), "preset": "veryfast"}
+        self._stream = stream
+
+    def write(self, image_bgr: np.ndarray, t_s: float) -> None:
+        h, w = image_bgr.shape[:2]
+        if self._stream is None:
+            self._open_stream(w, h)
+        if (w % 2) or (h % 2):
+            image_bgr = np.pad(image_bgr, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge")
+        frame = self._av.VideoFrame.from_ndarray(np.ascontiguousarray(image_bgr), format="bgr24")
+        pts = max(int(round(t_s * 1000)), self._last_pts + 1)
+        frame.pts, frame.time_base = pts, Fraction(1, 1000)
+        self._last_pts = pts
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+
+    def close(self) -> None:
+        if self._container is None:
+            return
+        if self._stream is not None:
+            for packet in self._stream.encode():
+                self._container.mux(packet)
+        self._container.close()
+        self._container = None
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

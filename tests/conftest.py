@@ -1,0 +1,52 @@
+"""Shared fixtures. The real data in ../shared/data is reached only through ``shared_data``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _shared_data_root() -> Path:
+    return Path(os.environ.get("FORMCHECK_TEST_DATA", REPO.parent / "shared" / "data")).resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real clips and labels, read in place (never copied into this repository).
+
+    Absent on a user's machine: the test is skipped with the reason. Absent in CI: the run fails,
+    because the real footage is the judge of every rule.
+    """
+    root = _shared_data_root()
+    if not (root / "README.md").is_file():
+        message = (f"real test data not found at {root} "
+                   f"(set FORMCHECK_TEST_DATA to the folder holding videos/, labels/, landmarks/)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return root
+
+
+@pytest.fixture(scope="session")
+def recorded(shared_data: Path, tmp_path_factory):
+    """``recorded("videos/plank/posture-004.mp4") -> Path`` of its landmark recording, made once per run
+    by the project's own ``formcheck record`` code path and shared by every test that needs it."""
+    from formcheck.pipeline import record
+    from formcheck.recording import save_recording
+
+    cache_dir = tmp_path_factory.mktemp("recordings")
+    made: dict[str, Path] = {}
+
+    def get(relative: str) -> Path:
+        if relative not in made:
+            video = shared_data / relative
+            out = cache_dir / (relative.replace("/", "__").rsplit(".", 1)[0] + ".poses.npz")
+            save_recording(record(video), out)
+            made[relative] = out
+        return made[relative]
+
+    return get

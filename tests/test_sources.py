@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+
+from formcheck.errors import CameraError, SourceError
+from formcheck.sources import CameraSource, ImageSource, VideoFileSource, open_source
+from tests.videos import write_video
+
+
+def test_variable_frame_rate_video_keeps_container_times_to_the_millisecond(tmp_path):
+    # A phone-style clip: 30 fps, a stall, then 60 fps bursts.
+    times = [0.0, 0.033, 0.066, 0.100, 0.250, 0.266, 0.283, 0.300, 0.700, 0.733]
+    path = write_video(tmp_path / "vfr.mp4", times)
+    frames = list(VideoFileSource(path))
+    assert [f.index for f in frames] == list(range(len(times)))
+    assert np.allclose([f.t_s for f in frames], times, atol=0.0005)
+    assert frames[0].rgb.shape == (48, 64, 3) and frames[0].rgb.dtype == np.uint8
+
+
+def test_span_selection_splits_a_clip_without_losing_or_repeating_frames(tmp_path):
+    times = [i / 25 for i in range(100)]
+    path = write_video(tmp_path / "c.mp4", times)
+    first = [f.t_s for f in VideoFileSource(path, 0.0, 2.0)]
+    second = [f.t_s for f in VideoFileSource(path, 2.0, None)]
+    assert np.allclose(first + second, times, atol=0.0005)
+
+
+def test_image_folder_yields_images_in_name_order_spaced_as_asked(tmp_path):
+    import cv2
+
+    for name, level in (("b.png", 200), ("a.png", 100)):
+        cv2.imwrite(str(tmp_path / name), np.full((10, 12, 3), level, np.uint8))
+    (tmp_path / "notes.txt").write_text("not an image")
+    frames = list(ImageSource(tmp_path, frame_interval_s=0.5))
+    assert [f.t_s for f in frames] == [0.0, 0.5]
+    assert [int(f.rgb[0, 0, 0]) for f in frames] == [100, 200]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.mp4", None, "no such file"),
+    ("empty.mp4", b"", "the file is empty"),
+    ("notes.mp4", b"hello, not a video", "not a readable video"),
+])
+def test_bad_video_files_raise_a_source_error_naming_the_file(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(SourceError, match=message) as err:
+        list(open_source(path))
+    assert str(path) in str(err.value)
+
+
+def test_truncated_video_keeps_the_frames_before_the_cut_or_says_it_is_unreadable(tmp_path):
+    path = write_video(tmp_path / "full.mp4", [i / 30 for i in range(60)], size_wh=(160, 120))
+    data = path.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    try:
+        frames = list(open_source(cut))
+    except SourceError as err:
+        assert str(cut) in str(err)
+    else:
+        assert 0 < len(frames) < 60
+
+
+def test_video_with_no_decodable_frames_is_an_error(tmp_path):
+    path = write_video(tmp_path / "ok.mp4", [i / 30 for i in range(30)], size_wh=(160, 120))
+    data = bytearray(path.read_bytes())
+    mdat, moov = data.find(b"mdat"), data.find(b"moov")
+    assert 0 < mdat < moov  # the muxer writes the frames first, the index after them
+    data[mdat + 4:moov - 4] = bytes(moov - 4 - mdat - 4)  # wipe every coded frame, keep the index
+    broken = tmp_path / "blank.mp4"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(SourceError, match="no decodable frames") as err:
+        list(open_source(broken))
+    assert str(broken) in str(err.value)
+
+
+def test_folder_without_images_is_an_error(tmp_path):
+    with pytest.raises(SourceError, match="no images"):
+        open_source(tmp_path)
+
+
+def test_camera_that_cannot_be_opened_is_a_camera_error():
+    with pytest.raises(CameraError, match="camera 57: could not be opened"):
+        CameraSource(57)
+    with pytest.raises(CameraError):
+        open_source("57")
