@@ -11,6 +11,7 @@ import click
 from formcheck import __version__
 from formcheck.console import print_error, print_warning, progress_bar, stdout_console
 from formcheck.errors import FormcheckError
+from formcheck.exercises.cli import exercises_command, explain_command
 
 EXIT_INTERRUPTED = 130
 
@@ -93,3 +94,7 @@ def _print_record_summary(recording, output: Path, elapsed_s: float) -> None:
     table.add_row("person found", f"{recording.detection_rate:.0%} of frames")
     table.add_row("speed", f"{frames / elapsed_s:.1f} frames/s, {duration_s / elapsed_s:.2f}x real time")
     stdout_console().print(table)
+
+
+main.add_command(exercises_command)
+main.add_command(explain_command)

@@ -1,0 +1,56 @@
+"""``formcheck exercises`` and ``formcheck explain EXERCISE`` (registered in the main click group)."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from formcheck.exercises.evaluation import UNIT_LABELS
+from formcheck.exercises.exercise import Threshold
+from formcheck.exercises.library import list_exercises, load_exercise
+
+
+def _limit(t: Threshold | None, sign: str) -> str:
+    if t is None:
+        return ""
+    return f"{sign} {t.value:g} {UNIT_LABELS.get(t.unit, t.unit)} ({t.name})"
+
+
+@click.command("exercises")
+def exercises_command() -> None:
+    """List the exercises formcheck knows."""
+    table = Table(title="Exercises")
+    for col in ("name", "exercise", "camera view", "target"):
+        table.add_column(col)
+    for info in list_exercises():
+        table.add_row(info.name, info.title, info.view, info.target)
+    Console().print(table)
+
+
+@click.command("explain")
+@click.argument("exercise")
+def explain_command(exercise: str) -> None:
+    """Print an exercise's set-up, and every check with its threshold and cue."""
+    ex = load_exercise(exercise)
+    console = Console()
+    console.print(f"[bold]{ex.title}[/bold] ({ex.name})")
+    console.print(ex.description)
+    console.print(f"\n[bold]Camera set-up[/bold] ({ex.view} view): {ex.setup}")
+    if ex.hold_min_s is not None:
+        console.print(f"\n[bold]Target[/bold]: hold {ex.hold_min_s:g}-{ex.hold_max_s:g} s in good form")
+    elif ex.reps is not None:
+        phases = " -> ".join(p.name for p in ex.reps.phases)
+        hold = f", holding {ex.reps.hold_s:g} s" if ex.reps.hold_s else ""
+        console.print(f"\n[bold]Target[/bold]: {ex.reps.min_count}-{ex.reps.max_count} reps ({phases}{hold})")
+    console.print(f"[bold]Counts as in position when[/bold]: {len(ex.spec.entry.conditions)} entry conditions hold "
+                  f"(otherwise: \"{ex.spec.entry.cue}\")")
+    table = Table(title="Checks, most important first")
+    for col in ("id", "measures", "pass when", "cue", "threshold source"):
+        table.add_column(col, overflow="fold")
+    for c in ex.checks:
+        limits = "; ".join(x for x in (_limit(c.min, ">="), _limit(c.max, "<=")) if x)
+        sources = "; ".join(t.source for t in (c.min, c.max) if t is not None)
+        during = f" (during {', '.join(c.during)})" if c.during else ""
+        table.add_row(c.id, f"{c.kind} of {', '.join(c.refs)}{during}", limits, c.cue, sources)
+    console.print(table)

@@ -1,0 +1,185 @@
+"""Hand-built poses: good form passes, each fault fails the right check, views and mirroring."""
+
+import time
+
+import pytest
+
+from formcheck.exercises import EvalContext, Status, load_exercise
+from tests.posebuild import WH, frame, moved, side_view
+
+# Wall sit facing right: back on a wall at x = 250, thighs level, shins upright, heel under the knee.
+WALL_SIT = {
+    "shoulder": (300, 300), "hip": (300, 600), "knee": (600, 600), "ankle": (620, 900),
+    "heel": (590, 930), "foot_index": (700, 930),
+}
+WALL = EvalContext(wall_line=((250 / WH[0], 0.0), (250 / WH[0], 1.0)))
+
+# Forearm plank facing right: elbows under shoulders, hip slightly above the shoulder-ankle line.
+PLANK = {
+    "shoulder": (700, 500), "elbow": (700, 600), "wrist": (800, 600), "hip": (450, 490),
+    "knee": (300, 530), "ankle": (150, 570), "heel": (140, 560), "foot_index": (150, 600),
+}
+
+
+@pytest.fixture(scope="module")
+def wall_sit():
+    return load_exercise("wall_sit")
+
+
+@pytest.fixture(scope="module")
+def plank():
+    return load_exercise("forearm_plank")
+
+
+def statuses(ev):
+    return {r.id: r.status for r in ev.results}
+
+
+def test_good_wall_sit_passes_every_check(wall_sit):
+    ev = wall_sit.evaluate(side_view(WALL_SIT), WALL)
+    assert ev.in_position and ev.view_ok and ev.side == "left"
+    assert set(statuses(ev).values()) == {Status.PASS}
+    assert ev.all_pass and ev.cue is None
+
+
+def test_wall_check_cannot_see_without_a_wall_line(wall_sit):
+    ev = wall_sit.evaluate(side_view(WALL_SIT))
+    r = ev.result("back_against_wall")
+    assert r.status is Status.CANNOT_SEE and r.value is None and "wall" in r.reason
+    assert ev.failing == () and not ev.all_pass
+
+
+@pytest.mark.parametrize("change, failing", [
+    # back away from the wall
+    (dict(shoulder=(420, 300), hip=(420, 600)), "back_against_wall"),
+    # half squat: thigh 27° from horizontal
+    (dict(shoulder=(300, 150), hip=(300, 450)), "thighs_parallel"),
+    # feet tucked back: heel a third of a shin behind the knee
+    (dict(ankle=(530, 900), heel=(500, 930), foot_index=(610, 930)), "heel_not_behind_knee"),
+    # feet far out in front
+    (dict(ankle=(720, 880), heel=(700, 910), foot_index=(800, 910)), "heel_not_too_far_ahead"),
+    # shin slanted 17° with the heel still under the knee band
+    (dict(ankle=(690, 830), heel=(660, 860), foot_index=(770, 860)), "shins_vertical"),
+    # knee pushed forward past the toes: weight on the forefoot
+    (dict(knee=(720, 600)), "knees_behind_toes"),
+])
+def test_each_wall_sit_fault_fails_its_check(wall_sit, change, failing):
+    ev = wall_sit.evaluate(side_view(moved(WALL_SIT, **change)), WALL)
+    assert ev.in_position
+    assert failing in ev.failing
+    cue = next(c.cue for c in wall_sit.checks if c.id == failing)
+    assert ev.result(failing).cue == cue
+
+
+def test_standing_is_not_a_wall_sit(wall_sit):
+    standing = {"shoulder": (300, 50), "hip": (300, 350), "knee": (310, 650), "ankle": (320, 950),
+                "heel": (300, 980), "foot_index": (400, 980)}
+    ev = wall_sit.evaluate(side_view(standing), WALL)
+    assert ev.view_ok and not ev.in_position
+    assert ev.cue == wall_sit.spec.entry.cue
+
+
+def test_front_view_asks_to_turn(wall_sit):
+    pts = {}
+    for side, dx in (("left", 80), ("right", -80)):
+        for name, (x, y) in WALL_SIT.items():
+            pts[f"{side}_{name}"] = (500 + dx + (x - 300) * 0.1, y)
+    ev = wall_sit.evaluate(frame(pts), WALL)
+    assert not ev.view_ok and not ev.in_position
+    assert ev.cue == "Turn side-on to the camera"
+    assert {r.status for r in ev.results} == {Status.CANNOT_SEE}
+
+
+def test_missing_landmark_means_cannot_see_never_a_guess(wall_sit):
+    pose = {k: v for k, v in WALL_SIT.items() if k not in ("heel", "foot_index")}
+    ev = wall_sit.evaluate(side_view(pose), WALL)
+    assert not ev.in_position and not ev.view_ok
+    assert "heel" in ev.cue
+    assert all(r.status is Status.CANNOT_SEE for r in ev.results)
+
+
+@pytest.mark.parametrize("change", [{}, dict(shoulder=(300, 150), hip=(300, 450)), dict(knee=(720, 600))])
+def test_mirrored_wall_sit_gives_the_same_verdicts(wall_sit, change):
+    f = side_view(moved(WALL_SIT, **change))
+    wall_m = EvalContext(wall_line=((1 - 250 / WH[0], 0.0), (1 - 250 / WH[0], 1.0)))
+    a, b = wall_sit.evaluate(f, WALL), wall_sit.evaluate(f.mirrored(), wall_m)
+    assert statuses(a) == statuses(b)
+    assert [r.value for r in a.results] == pytest.approx([r.value for r in b.results], abs=1e-4)
+    assert a.side == "left" and b.side == "right"
+
+
+def test_plain_landmark_names_work(tmp_path):
+    from formcheck.exercises.refs import resolve, validate_ref
+    assert resolve(validate_ref("left_knee"), "right").name == "left_knee"
+    assert resolve(validate_ref("knee"), "right").name == "right_knee"
+    assert resolve(validate_ref("other_knee"), "right").name == "left_knee"
+
+
+def test_good_plank_passes(plank):
+    ev = plank.evaluate(side_view(PLANK, near="right"))
+    assert ev.in_position and ev.side == "right"
+    assert ev.all_pass
+
+
+@pytest.mark.parametrize("hip, failing, passing", [
+    ((450, 400), "hips_too_high", "hips_too_low"),
+    ((450, 570), "hips_too_low", "hips_too_high"),
+])
+def test_plank_tells_hips_high_from_hips_low(plank, hip, failing, passing):
+    ev = plank.evaluate(side_view(moved(PLANK, hip=hip)))
+    assert ev.in_position
+    assert ev.failing == (failing,)
+    assert ev.result(passing).status is Status.PASS
+    assert ev.cue == ev.result(failing).cue
+
+
+def test_plank_elbows_forward_fails(plank):
+    ev = plank.evaluate(side_view(moved(PLANK, elbow=(780, 580), wrist=(880, 590))))
+    assert ev.failing == ("elbows_under_shoulders",)
+
+
+@pytest.mark.parametrize("pose", [
+    # lying flat: shoulders level with the elbows
+    moved(PLANK, shoulder=(700, 595), hip=(450, 590), knee=(300, 590), ankle=(150, 595), elbow=(720, 600)),
+    # kneeling: knees bent under the hips
+    moved(PLANK, hip=(450, 500), knee=(450, 700), ankle=(250, 700), heel=(240, 690), foot_index=(250, 720)),
+    # standing
+    {"shoulder": (500, 150), "elbow": (500, 300), "wrist": (500, 420), "hip": (500, 450),
+     "knee": (500, 700), "ankle": (500, 950), "heel": (480, 970), "foot_index": (560, 970)},
+])
+def test_not_planking_is_never_in_position(plank, pose):
+    assert not plank.evaluate(side_view(pose)).in_position
+
+
+def test_mirrored_plank_same_verdicts(plank):
+    for hip in ((450, 490), (450, 400), (450, 570)):
+        f = side_view(moved(PLANK, hip=hip))
+        assert statuses(plank.evaluate(f)) == statuses(plank.evaluate(f.mirrored()))
+
+
+def test_one_sided_exercise_mirrors_to_the_other_side():
+    left, right = load_exercise("side_plank_left"), load_exercise("side_plank_right")
+    # Front view of a left side plank: supporting (left) side low, right side stacked above it.
+    pose = {
+        "left_shoulder": (300, 500), "left_elbow": (300, 600), "left_hip": (550, 560),
+        "left_knee": (700, 600), "left_ankle": (850, 640),
+        "right_shoulder": (310, 360), "right_elbow": (380, 420), "right_hip": (560, 440),
+        "right_knee": (705, 540), "right_ankle": (855, 600),
+    }
+    f = frame(pose)
+    a, b = left.evaluate(f), right.evaluate(f.mirrored())
+    assert a.view_ok and a.in_position and a.all_pass
+    assert statuses(a) == statuses(b)
+    assert not right.evaluate(f).in_position
+
+
+def test_evaluation_is_fast(wall_sit, plank):
+    f = side_view(WALL_SIT)
+    for ex in (wall_sit, plank):
+        ex.evaluate(f, WALL)
+        n = 2000
+        t0 = time.perf_counter()
+        for _ in range(n):
+            ex.evaluate(f, WALL)
+        per_frame_ms = (time.perf_counter() - t0) / n * 1000
+        assert per_frame_ms < 0.2 * 3, per_frame_ms  # budget 0.2 ms; slack for loaded CI machines

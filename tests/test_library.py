@@ -1,0 +1,178 @@
+"""Loading the shipped library, and rejecting malformed exercise and calibration files."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from formcheck.errors import ExerciseError
+from formcheck.exercises import data_dirs, list_exercises, load_exercise
+from formcheck.exercises.checks import EVALUATORS
+from formcheck.exercises.schema import CHECK_KINDS
+
+REPO = Path(__file__).resolve().parents[1]
+EXPECTED = {"wall_sit", "glute_bridge", "forearm_plank", "side_plank_left", "side_plank_right", "bird_dog_left",
+            "bird_dog_right", "dead_bug", "clamshell_left", "clamshell_right", "cat_cow", "pelvic_tilt",
+            "bodyweight_squat"}
+
+
+def test_library_lists_every_exercise_and_each_loads():
+    names = {i.name for i in list_exercises()}
+    assert names == EXPECTED
+    for name in names:
+        ex = load_exercise(name)
+        assert ex.checks and ex.setup and ex.description
+        assert (ex.hold_min_s is not None) != (ex.reps is not None)
+        for t in ex.thresholds.values():
+            assert t.bounds[0] <= t.value <= t.bounds[1] and t.source
+
+
+def test_every_kind_has_an_evaluator():
+    assert set(CHECK_KINDS) == set(EVALUATORS)
+
+
+def test_dirs_are_next_to_the_package():
+    assert data_dirs().poses == (REPO / "poses",)
+    assert data_dirs().calibration == (REPO / "calibration",)
+
+
+def test_wall_sit_holds_one_to_two_minutes():
+    ex = load_exercise("wall_sit")
+    assert (ex.hold_min_s, ex.hold_max_s) == (60, 120)
+
+
+def test_one_sided_exercise_needs_a_side():
+    with pytest.raises(ExerciseError, match="side_plank_left or side_plank_right"):
+        load_exercise("side_plank")
+
+
+def test_unknown_exercise_lists_known_ones():
+    with pytest.raises(ExerciseError, match="wall_sit"):
+        load_exercise("handstand")
+
+
+@pytest.fixture
+def copy(tmp_path):
+    """Copy the shipped wall sit to tmp_path, edit its text with ``edit(old, new)``, return paths."""
+    poses, cal = tmp_path / "poses", tmp_path / "calibration"
+    poses.mkdir()
+    cal.mkdir()
+    shutil.copy(REPO / "poses" / "wall_sit.toml", poses)
+    shutil.copy(REPO / "calibration" / "wall_sit.toml", cal)
+
+    def edit(which: str, old: str, new: str) -> None:
+        path = (poses if which == "pose" else cal) / "wall_sit.toml"
+        text = path.read_text()
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1))
+
+    return poses / "wall_sit.toml", cal, edit
+
+
+def _error(pose, cal) -> str:
+    with pytest.raises(ExerciseError) as info:
+        load_exercise(pose, calibration_dir=cal)
+    return str(info.value)
+
+
+def test_copy_loads_unchanged(copy):
+    pose, cal, _ = copy
+    assert load_exercise(pose, calibration_dir=cal).name == "wall_sit"
+
+
+def test_unknown_landmark_lists_valid_names(copy):
+    pose, cal, edit = copy
+    edit("pose", 'points = ["hip", "knee"]', 'points = ["hip", "kneee"]')
+    msg = _error(pose, cal)
+    assert "wall_sit.toml" in msg and "exercise 'wall_sit'" in msg
+    assert "checks[1] (id 'thighs_parallel').points[1]" in msg
+    assert "'kneee'" in msg and "left_knee" in msg and "right_foot_index" in msg
+
+
+def test_unknown_check_kind(copy):
+    pose, cal, edit = copy
+    edit("pose", 'kind = "segment_angle"\npoints = ["hip", "knee"]', 'kind = "segment_slope"\npoints = ["hip", "knee"]')
+    msg = _error(pose, cal)
+    assert "checks[1]" in msg and "segment_slope" in msg and "joint_angle" in msg
+
+
+def test_missing_field(copy):
+    pose, cal, edit = copy
+    edit("pose", 'cue = "Slide down until your thighs are parallel to the floor"\n', "")
+    msg = _error(pose, cal)
+    assert "checks[1] (id 'thighs_parallel'): missing cue" in msg
+
+
+def test_missing_top_level_field(copy):
+    pose, cal, edit = copy
+    edit("pose", 'title = "Wall sit"\n', "")
+    msg = _error(pose, cal)
+    assert "field title: missing" in msg
+
+
+def test_min_above_max(copy):
+    pose, cal, edit = copy
+    edit("pose", "min_s = 60", "min_s = 150")
+    msg = _error(pose, cal)
+    assert "hold" in msg and "min_s" in msg and "150" in msg
+
+
+def test_threshold_not_a_number(copy):
+    pose, cal, edit = copy
+    edit("cal", "value = 25", 'value = "flat"')
+    msg = _error(pose, cal)
+    assert "calibration" in msg and "thresholds.thigh_tilt_max.value" in msg and "'flat'" in msg
+    assert "number" in msg
+
+
+def test_threshold_missing_from_calibration(copy):
+    pose, cal, edit = copy
+    edit("cal", "[thresholds.shin_tilt_max]\nvalue = 15", "[thresholds.shin_tilt_mx]\nvalue = 15")
+    msg = _error(pose, cal)
+    assert "shin_tilt_mx: not a threshold" in msg and "shin_tilt_max: missing" in msg
+
+
+def test_threshold_outside_safety_bounds(copy):
+    pose, cal, edit = copy
+    edit("cal", "value = 25", "value = 80")
+    assert "safety bounds [10.0, 35.0], got 80" in _error(pose, cal)
+
+
+def test_undeclared_threshold_name(copy):
+    pose, cal, edit = copy
+    edit("pose", 'max = "thigh_tilt_max"', 'max = "thigh_max"')
+    assert "'thigh_max', which is not declared" in _error(pose, cal)
+
+
+def test_unit_mismatch(copy):
+    pose, cal, edit = copy
+    edit("pose", 'max = "thigh_tilt_max"', 'max = "back_wall_distance_max"')
+    assert "measures in 'deg'" in _error(pose, cal)
+
+
+def test_invalid_toml(copy):
+    pose, cal, edit = copy
+    edit("pose", 'title = "Wall sit"', 'title = "Wall sit')
+    assert "not valid TOML" in _error(pose, cal)
+
+
+def test_profile_overrides_some_thresholds(copy, tmp_path):
+    pose, cal, _ = copy
+    (cal / "deep").mkdir()
+    (cal / "deep" / "wall_sit.toml").write_text(
+        'exercise = "wall_sit"\n[thresholds.thigh_tilt_max]\nvalue = 12\nsource = "test"\n')
+    ex = load_exercise(pose, calibration_dir=cal, profile="deep")
+    assert ex.thresholds["thigh_tilt_max"].value == 12
+    assert ex.thresholds["shin_tilt_max"].value == 15
+
+
+def test_cli_lists_and_explains():
+    from click.testing import CliRunner
+
+    from formcheck.exercises.cli import exercises_command, explain_command
+    out = CliRunner().invoke(exercises_command, []).output
+    assert "wall_sit" in out and "side_plank_left" in out
+    res = CliRunner().invoke(explain_command, ["wall_sit"], env={"COLUMNS": "400"})
+    assert res.exit_code == 0, res.output
+    assert "heel_not_behind_knee" in res.output and "Press your lower back into the wall" in res.output
+    assert isinstance(CliRunner().invoke(explain_command, ["nope"]).exception, ExerciseError)
