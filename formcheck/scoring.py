@@ -1,0 +1,150 @@
+"""The engine shared by live coaching and recorded-video scoring.
+
+``scorer.update(pose) -> ScoredFrame`` judges one cleaned frame with the exercise rules and advances
+the hold timer; ``scorer.finish(end_s) -> Score`` closes the session. Nothing here knows whether the
+frames come from a camera or a file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from formcheck.exercises import EvalContext, Evaluation, Exercise, Status
+from formcheck.frame import PoseFrame
+from formcheck.timer import FrameState, HoldSummary, HoldTimer, Snapshot, TimerConfig, fault_spans
+
+DEFAULT_ENTRY_DELAY_S = 0.5
+DEFAULT_GRACE_S = 0.5
+
+
+def classify(pose: PoseFrame, evaluation: Evaluation) -> FrameState:
+    """One frame's state for the timer. Any doubt is ``cannot_see``, never ``valid``."""
+    if not pose.detected or not evaluation.view_ok:
+        return FrameState.CANNOT_SEE
+    if not evaluation.in_position:
+        return FrameState.NOT_IN_POSITION
+    if evaluation.failing:
+        return FrameState.FAULT
+    if any(r.status is Status.CANNOT_SEE for r in evaluation.results):
+        return FrameState.CANNOT_SEE
+    return FrameState.VALID
+
+
+def timer_config_for(exercise: Exercise) -> TimerConfig:
+    """The exercise file's entry delay and grace period; rep exercises use the defaults."""
+    hold = exercise.spec.hold
+    if hold is None:
+        return TimerConfig(entry_delay_s=DEFAULT_ENTRY_DELAY_S, grace_s=DEFAULT_GRACE_S)
+    return TimerConfig(entry_delay_s=hold.entry_delay_s, grace_s=hold.grace_s, target_s=hold.min_s)
+
+
+@dataclass(frozen=True)
+class ScoredFrame:
+    pose: PoseFrame
+    evaluation: Evaluation
+    state: FrameState
+    timer: Snapshot
+
+    @property
+    def t_s(self) -> float:
+        return self.pose.t_s
+
+
+@dataclass(frozen=True)
+class Fault:
+    check: str
+    cue: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class FrameRow:
+    """What the report keeps of each frame: its state, failing checks and every measured value."""
+
+    t_s: float
+    state: FrameState
+    failing: tuple[str, ...]
+    values: dict[str, float | None]
+    cue: str | None
+
+
+@dataclass
+class Score:
+    exercise: str
+    exercise_title: str
+    target_s: tuple[float | None, float | None]
+    duration_s: float
+    summary: HoldSummary
+    faults: list[Fault]
+    view: dict
+    frames: list[FrameRow] = field(default_factory=list)
+    complete: bool = True
+
+    def state_seconds(self) -> dict[str, float]:
+        """Seconds spent in each frame state (each frame lasts until the next)."""
+        out = {s.value: 0.0 for s in FrameState}
+        ends = [r.t_s for r in self.frames[1:]] + [self.duration_s]
+        for row, end in zip(self.frames, ends):
+            out[row.state.value] += max(0.0, end - row.t_s)
+        return out
+
+
+class Scorer:
+    """Judges frames one by one and keeps what the report needs."""
+
+    def __init__(self, exercise: Exercise, timer_config: TimerConfig | None = None,
+                 context: EvalContext | None = None) -> None:
+        self.exercise = exercise
+        self.context = context
+        self.timer = HoldTimer(timer_config or timer_config_for(exercise))
+        self.rows: list[FrameRow] = []
+        self._sides: Counter[str] = Counter()
+
+    def update(self, pose: PoseFrame) -> ScoredFrame:
+        evaluation = self.exercise.evaluate(pose, self.context)
+        state = classify(pose, evaluation)
+        snapshot = self.timer.update(pose.t_s, state)
+        if evaluation.in_position and evaluation.side:
+            self._sides[evaluation.side] += 1
+        self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
+                                  {r.id: r.value for r in evaluation.results}, evaluation.cue))
+        return ScoredFrame(pose, evaluation, state, snapshot)
+
+    def finish(self, end_s: float | None = None, complete: bool = True) -> Score:
+        rows = self.rows
+        if end_s is None:
+            end_s = rows[-1].t_s if rows else 0.0
+        summary = self.timer.finish(end_s)
+        cues = {c.id: c.cue for c in self.exercise.checks}
+        grace = self.timer.config.grace_s
+        # Faults are reported only while the person is in the exercise: a "hips too high" while
+        # standing up afterwards is not a fault of the plank.
+        failing = [r.failing if r.state is FrameState.FAULT else () for r in rows]
+        spans = fault_spans([r.t_s for r in rows], failing, end_s, min_gap_s=grace, min_duration_s=grace)
+        faults = sorted((Fault(cid, cues.get(cid, ""), s.start_s, s.end_s)
+                         for cid, check_spans in spans.items() for s in check_spans),
+                        key=lambda f: (f.start_s, f.check))
+        side = self._sides.most_common(1)[0][0] if self._sides else None
+        return Score(
+            exercise=self.exercise.name,
+            exercise_title=self.exercise.title,
+            target_s=(self.exercise.hold_min_s, self.exercise.hold_max_s),
+            duration_s=end_s,
+            summary=summary,
+            faults=faults,
+            view={"kind": self.exercise.view, "side": side},
+            frames=list(rows),
+            complete=complete,
+        )
+
+
+def score_frames(poses: Iterable[PoseFrame], exercise: Exercise, end_s: float | None = None,
+                 context: EvalContext | None = None) -> Score:
+    """Score cleaned frames in one go (recorded videos); live use calls ``Scorer`` per frame."""
+    scorer = Scorer(exercise, context=context)
+    for pose in poses:
+        scorer.update(pose)
+    return scorer.finish(end_s)
