@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from formcheck import __version__
-from formcheck.console import print_error, print_warning, progress_bar, stdout_console
+from formcheck.console import print_error, print_warning, progress_bar, progress_bars, stdout_console
 from formcheck.errors import FormcheckError
 from formcheck.exercises.cli import exercises_command, explain_command
 
@@ -79,6 +79,116 @@ def record(source: Path, output: Path | None, model: str, workers: int | None, o
         with progress_bar(f"drawing {overlay.name}") as update:
             write_overlay(source, recording, overlay, progress=update)
         stdout_console().print(f"skeleton video: [bold]{overlay}[/]")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-e", "--exercise", "exercise_name", required=True, help="exercise name (see 'formcheck exercises')")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="folder for report.json, timeline.png, annotated.mp4 and report.html")
+@click.option("--profile", default=None, help="calibration profile name or .toml file")
+@click.option("--fps", "sample_fps", type=click.FloatRange(min=1.0), default=None,
+              help="estimate at most this many frames per second of video (faster, slightly coarser)")
+@click.option("--no-video", is_flag=True, help="skip the annotated video (the slowest output)")
+@click.option("--model", default="full", show_default=True, help=MODEL_HELP)
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="processes for pose estimation (default: one per core, up to 2)")
+def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, sample_fps: float | None,
+          no_video: bool, model: str, workers: int | None) -> None:
+    """Score a recorded exercise: how long was it held in good form, and what broke it.
+
+    SOURCE is a video, a landmark recording (.poses.npz) or a folder of them (one report per clip
+    and a summary.csv).
+    """
+    from formcheck.exercises import load_exercise
+
+    exercise = load_exercise(exercise_name, profile=profile)
+    if source.is_dir():
+        _score_folder(source, exercise, out_dir, sample_fps, not no_video, model, workers)
+        return
+    options = dict(model=model, workers=workers, sample_fps=sample_fps, video=not no_video)
+    try:
+        result = _score_one(source, exercise, out_dir, options)
+    except KeyboardInterrupt:
+        print_warning(f"interrupted: a partial report is in {out_dir}")
+        sys.exit(EXIT_INTERRUPTED)
+    if not result.score.complete:
+        print_warning(f"interrupted: the report in {out_dir} covers only the part that was processed")
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _score_one(source: Path, exercise, out_dir: Path, options: dict):
+    from formcheck.report.session import score_source
+
+    with progress_bars() as new_bar:
+        result = score_source(source, exercise, out_dir, estimate_progress=new_bar(f"estimating {source.name}"),
+                              video_progress=new_bar(f"drawing {source.name}"), **options)
+    _print_score_summary(result)
+    return result
+
+
+def _print_score_summary(result) -> None:
+    from rich.table import Table
+
+    s = result.score.summary
+    lo, hi = result.score.target_s
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_row("exercise", result.score.exercise_title)
+    table.add_row("source", result.source)
+    table.add_row("valid time", f"{s.valid_s:.1f} s of {result.score.duration_s:.1f} s")
+    target = f" (target {lo:g}-{hi:g} s)" if lo and hi else ""
+    table.add_row("longest hold", f"{s.longest_hold_s:.1f} s{target}")
+    table.add_row("breaks", str(s.breaks))
+    faults = {}
+    for f in result.score.faults:
+        faults[f.cue] = faults.get(f.cue, 0.0) + f.end_s - f.start_s
+    for cue, seconds in sorted(faults.items(), key=lambda kv: -kv[1]):
+        table.add_row("fault", f"{cue} ({seconds:.1f} s)")
+    for note in result.notes:
+        table.add_row("note", note)
+    table.add_row("report", str(result.files.get("report.html")))
+    stdout_console().print(table)
+
+
+def _score_folder(folder: Path, exercise, out_dir: Path, sample_fps, video: bool, model: str, workers) -> None:
+    import csv
+
+    from formcheck.recording import SUFFIX
+    from formcheck.sources import VIDEO_SUFFIXES
+
+    clips = sorted(p for p in folder.iterdir()
+                   if p.is_file() and (p.suffix.lower() in VIDEO_SUFFIXES or p.name.endswith(SUFFIX)))
+    if not clips:
+        raise FormcheckError(f"{folder}: no videos or .poses.npz recordings in this folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    options = dict(model=model, workers=workers, sample_fps=sample_fps, video=video)
+    interrupted = False
+    for clip in clips:
+        stem = clip.name.removesuffix(SUFFIX) if clip.name.endswith(SUFFIX) else clip.stem
+        try:
+            result = _score_one(clip, exercise, out_dir / stem, options)
+            s = result.score.summary
+            rows.append({"source": clip.name, "exercise": exercise.name, "duration_s": round(result.score.duration_s, 3),
+                         "valid_s": round(s.valid_s, 3), "longest_hold_s": round(s.longest_hold_s, 3),
+                         "breaks": s.breaks, "faults": len(result.score.faults), "error": ""})
+        except FormcheckError as exc:
+            print_error(str(exc))
+            rows.append({"source": clip.name, "exercise": exercise.name, "error": str(exc)})
+        except KeyboardInterrupt:
+            interrupted = True
+            break
+    fields = ["source", "exercise", "duration_s", "valid_s", "longest_hold_s", "breaks", "faults", "error"]
+    with open(out_dir / "summary.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    stdout_console().print(f"summary of {len(rows)} clips: [bold]{out_dir / 'summary.csv'}[/]")
+    if interrupted:
+        print_warning(f"interrupted after {len(rows)} of {len(clips)} clips")
+        sys.exit(EXIT_INTERRUPTED)
+    if any(r["error"] for r in rows):
+        sys.exit(1)
 
 
 def _print_record_summary(recording, output: Path, elapsed_s: float) -> None:

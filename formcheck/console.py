@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -27,16 +27,30 @@ def print_warning(message: str) -> None:
 
 
 @contextlib.contextmanager
-def progress_bar(description: str) -> Iterator:
-    """Yields ``update(done, total_or_None)``; the bar disappears when the work ends."""
+def progress_bars() -> Iterator[Callable[[str], Callable[[int, int | None], None]]]:
+    """Yields ``new_bar(description) -> update(done, total_or_None)``; bars vanish when work ends.
+
+    One live display serves every bar of a command (rich allows only one at a time).
+    """
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("frames"), TimeElapsedColumn(), TimeRemainingColumn())
     console = stderr_console()
     # Off a terminal (CI, pipes, logs) a redrawn bar is only noise.
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task(escape(description), total=None)
 
-        def update(done: int, total: int | None) -> None:
-            progress.update(task, completed=done, total=max(total, done) if total else None)
+        def new_bar(description: str) -> Callable[[int, int | None], None]:
+            task = progress.add_task(escape(description), total=None)
 
-        yield update
+            def update(done: int, total: int | None) -> None:
+                progress.update(task, completed=done, total=max(total, done) if total else None)
+
+            return update
+
+        yield new_bar
+
+
+@contextlib.contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A single bar: yields ``update(done, total_or_None)``."""
+    with progress_bars() as new_bar:
+        yield new_bar(description)

@@ -7,6 +7,7 @@ batches, so progress is live and an interrupted run keeps every frame already es
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 import queue
@@ -73,7 +74,8 @@ def _chunks(duration_s: float | None, workers: int) -> list[tuple[float, float |
     return [(start, bounds[i + 1] if i + 1 < workers else None) for i, start in enumerate(bounds)]
 
 
-def _worker(path: str, start_s: float, end_s: float | None, model: str, worker_id: int, out) -> None:
+def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_fps: float | None,
+            worker_id: int, out) -> None:
     # The parent owns Ctrl-C: it stops the workers and keeps what they already sent.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Native libraries print start-up chatter to fd 2 from their own threads; a worker reports
@@ -83,7 +85,7 @@ def _worker(path: str, start_s: float, end_s: float | None, model: str, worker_i
     try:
         estimator = make_estimator(model)
         batch: list[PoseFrame] = []
-        for frame in VideoFileSource(path, start_s, end_s):
+        for frame in VideoFileSource(path, start_s, end_s, sample_fps):
             batch.append(estimator.estimate(frame))
             if len(batch) >= _BATCH:
                 out.put(("frames", worker_id, batch))
@@ -98,15 +100,18 @@ def _worker(path: str, start_s: float, end_s: float | None, model: str, worker_i
         out.put(("error", worker_id, ("FormcheckError", f"{path}: worker failed: {type(exc).__name__}: {exc}")))
 
 
-def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Progress | None) -> _Result:
-    source = VideoFileSource(path)  # opened here to fail fast with a clear message, and for its info
+def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Progress | None,
+                             sample_fps: float | None = None) -> _Result:
+    source = VideoFileSource(path, sample_fps=sample_fps)  # opened here to fail fast, and for its info
     info = source.info
+    if sample_fps and info.fps and info.frame_count and sample_fps < info.fps:
+        info = dataclasses.replace(info, frame_count=int(info.frame_count * sample_fps / info.fps) + 1)
     chunks = _chunks(info.duration_s, workers)
     if len(chunks) == 1:
         return _estimate_sequential(source, info, model, progress)
     ctx = mp.get_context("spawn")  # fork would copy MediaPipe's threads in an undefined state
     out = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, i, out), daemon=True)
+    procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, sample_fps, i, out), daemon=True)
              for i, (s, e) in enumerate(chunks)]
     for p in procs:
         p.start()
@@ -180,28 +185,32 @@ def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progres
 
 
 def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
-           progress: Progress | None = None) -> Recording:
+           progress: Progress | None = None, sample_fps: float | None = None) -> Recording:
     """Estimate every frame of a video, image or folder once and return the recording.
 
-    Video files use ``workers`` processes on contiguous spans (default: both cores). If interrupted
-    (Ctrl-C) the frames estimated so far are returned with ``meta["complete"] = False``.
+    Video files use ``workers`` processes on contiguous spans (default: both cores); ``sample_fps``
+    estimates at most that many frames per second of video. If interrupted (Ctrl-C) the frames
+    estimated so far are returned with ``meta["complete"] = False``.
     """
     path = Path(spec)
     if is_recording_path(path):
         raise SourceError(f"{path}: is already a landmark recording")
     source = open_source(path)
     if isinstance(source, VideoFileSource):
-        result = _estimate_video_parallel(path, model, workers or default_workers(), progress)
+        result = _estimate_video_parallel(path, model, workers or default_workers(), progress, sample_fps)
     else:
         result = _estimate_sequential(source, source.info, model, progress)
     if not result.frames:
         raise SourceError(f"{path}: no frames could be estimated")
-    return Recording(result.frames, make_meta(result.info, model, result.complete))
+    meta = make_meta(result.info, model, result.complete)
+    meta["source_path"] = str(path.resolve())
+    meta["sample_fps"] = sample_fps
+    return Recording(result.frames, meta)
 
 
 def load_poses(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
-               progress: Progress | None = None) -> Recording:
+               progress: Progress | None = None, sample_fps: float | None = None) -> Recording:
     """Raw landmarks of a recording (read instantly) or of a video/image source (estimated now)."""
     if is_recording_path(spec):
         return load_recording(spec)
-    return record(spec, model=model, workers=workers, progress=progress)
+    return record(spec, model=model, workers=workers, progress=progress, sample_fps=sample_fps)

@@ -54,15 +54,21 @@ class VideoFileSource:
     Times are relative to the video stream's start, so a clip whose first frame is stamped 0.083 s
     starts at 0.0 here, and variable-frame-rate phone videos keep their real spacing.
     ``start_s``/``end_s`` select a contiguous span (used to split a clip between processes).
+    ``sample_fps`` keeps only the first frame of each ``1 / sample_fps`` slot of time (a grid from 0,
+    so processes splitting a clip pick the same frames); the rest are decoded but not converted.
     """
 
-    def __init__(self, path: str | Path, start_s: float = 0.0, end_s: float | None = None) -> None:
+    def __init__(self, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
+                 sample_fps: float | None = None) -> None:
         import av  # local: PyAV loads FFmpeg libraries, which only video-file users need
 
         self.path = Path(path)
         _require_file(self.path)
         self.start_s = start_s
         self.end_s = end_s
+        if sample_fps is not None and not sample_fps > 0:
+            raise SourceError(f"{self.path}: sampling rate must be a positive number of frames per second, got {sample_fps!r}")
+        self.sample_fps = sample_fps
         try:
             self._container = av.open(str(self.path))
         except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
@@ -99,6 +105,7 @@ class VideoFileSource:
             self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
         index = 0 if self.start_s <= 0 else None
         yielded = 0
+        last_slot = None
         try:
             for frame in self._container.decode(self._stream):
                 if frame.pts is None:
@@ -112,6 +119,12 @@ class VideoFileSource:
                     # After a seek the frame number is not known from decoding; derive it from the
                     # timestamp and the nominal rate (callers that need exact indices start at 0).
                     index = round(t_s * self.info.fps) if self.info.fps else 0
+                if self.sample_fps is not None:
+                    slot = int(t_s * self.sample_fps + 1e-6)
+                    if slot == last_slot:
+                        index += 1
+                        continue
+                    last_slot = slot
                 yield VideoFrame(index, t_s, frame.to_ndarray(format="rgb24"))
                 index += 1
                 yielded += 1
@@ -203,7 +216,7 @@ def open_source(spec: str | int | Path, **options) -> VideoFileSource | CameraSo
     path = Path(spec)
     if path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES:
         return ImageSource(path, **{k: v for k, v in options.items() if k == "frame_interval_s"})
-    return VideoFileSource(path, **{k: v for k, v in options.items() if k in ("start_s", "end_s")})
+    return VideoFileSource(path, **{k: v for k, v in options.items() if k in ("start_s", "end_s", "sample_fps")})
 
 
 def _require_file(path: Path) -> None:

@@ -1,0 +1,1 @@
+"""What a scored session leaves behind: report.json, timeline.png, annotated.mp4, report.html."""

@@ -1,0 +1,60 @@
+"""``report.json``: the machine-readable result of a scored session (schema documented in README)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from formcheck import __version__
+from formcheck.scoring import Score
+
+SCHEMA_VERSION = 1
+
+
+def _r(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def report_dict(score: Score, source: str, model: str | None = None) -> dict:
+    s = score.summary
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "formcheck_version": __version__,
+        "exercise": score.exercise,
+        "exercise_title": score.exercise_title,
+        "source": source,
+        "model": model,
+        "complete": score.complete,
+        "duration_s": _r(score.duration_s),
+        "target_s": {"min": score.target_s[0], "max": score.target_s[1]},
+        "valid_s": _r(s.valid_s),
+        "longest_hold_s": _r(s.longest_hold_s),
+        "breaks": s.breaks,
+        "time_to_target_s": _r(s.time_to_target_s),
+        "holds": [[_r(h.start_s), _r(h.end_s)] for h in s.holds],
+        "faults": [{"check": f.check, "cue": f.cue, "start_s": _r(f.start_s), "end_s": _r(f.end_s)}
+                   for f in score.faults],
+        "view": score.view,
+        "state_s": {k: _r(v) for k, v in score.state_seconds().items()},
+        "frames": [{"t_s": _r(r.t_s), "state": r.state.value, "failing": list(r.failing),
+                    "values": {k: _r(v, 4) for k, v in r.values.items()}} for r in score.frames],
+    }
+
+
+def write_json(data: dict, path: str | Path) -> Path:
+    """Atomic write: an interrupted run never leaves a half-written report."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, allow_nan=False)
+            fh.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,94 @@
+"""Scoring one recorded source end to end: landmarks -> cleaned -> scored -> report files.
+
+The order of writing is chosen so that an interruption loses as little as possible: report.json
+and timeline.png first (seconds), then the annotated video (the slow part), then report.html.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formcheck.exercises import Exercise
+from formcheck.pipeline import Cleaner, Progress, load_poses
+from formcheck.recording import Recording, is_recording_path
+from formcheck.report.html_report import worst_moments, write_html
+from formcheck.report.json_report import report_dict, write_json
+from formcheck.report.overlay import Overlay
+from formcheck.report.timeline import write_timeline
+from formcheck.scoring import Score, Scorer
+
+
+@dataclass
+class SessionResult:
+    score: Score
+    source: str
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _end_time(recording: Recording) -> float:
+    """The clip's end: the last frame plus one frame interval (each frame lasts until the next)."""
+    frames = recording.frames
+    fps = recording.meta.get("sample_fps") or recording.meta.get("fps")
+    if len(frames) > 1:
+        step = 1.0 / fps if fps else (frames[-1].t_s - frames[0].t_s) / (len(frames) - 1)
+    else:
+        step = 1.0 / fps if fps else 0.0
+    return frames[-1].t_s + step
+
+
+def score_recording(recording: Recording, exercise: Exercise) -> tuple[Score, list[Overlay]]:
+    """Clean and score every frame; the overlays are kept for drawing the annotated video."""
+    cleaner = Cleaner()
+    scorer = Scorer(exercise)
+    overlays = []
+    for raw in recording.frames:
+        scored = scorer.update(cleaner.update(raw))
+        overlays.append(Overlay.from_scored(scored))
+    return scorer.finish(_end_time(recording), complete=recording.meta.get("complete", True)), overlays
+
+
+def _video_for(source: Path, recording: Recording) -> Path | None:
+    if not is_recording_path(source):
+        return source
+    recorded_from = recording.meta.get("source_path")
+    if recorded_from and Path(recorded_from).is_file():
+        return Path(recorded_from)
+    return None
+
+
+def score_source(source: str | Path, exercise: Exercise, out_dir: str | Path, *, model: str = "full",
+                 workers: int | None = None, sample_fps: float | None = None, video: bool = True,
+                 estimate_progress: Progress | None = None, video_progress: Progress | None = None) -> SessionResult:
+    source = Path(source)
+    out_dir = Path(out_dir)
+    recording = load_poses(source, model=model, workers=workers, progress=estimate_progress, sample_fps=sample_fps)
+    score, overlays = score_recording(recording, exercise)
+    result = SessionResult(score, str(source), out_dir)
+    result.files["report.json"] = write_json(report_dict(score, str(source), recording.meta.get("model")),
+                                             out_dir / "report.json")
+    result.files["timeline.png"] = write_timeline(score, exercise, out_dir / "timeline.png")
+    stills = {}
+    video_path = _video_for(source, recording) if video else None
+    if video and video_path is None:
+        result.notes.append("No annotated video: the recording's original video was not found.")
+    interrupted = False
+    if video_path is not None:
+        try:
+            from formcheck.report.annotated import write_annotated
+
+            stills = write_annotated(video_path, overlays, out_dir / "annotated.mp4", exercise.hold_min_s,
+                                     [t for t, _, _ in worst_moments(score)],
+                                     sample_fps=recording.meta.get("sample_fps"), progress=video_progress)
+            result.files["annotated.mp4"] = out_dir / "annotated.mp4"
+        except KeyboardInterrupt:
+            interrupted = True
+            result.notes.append("The annotated video was interrupted and covers only the start of the session.")
+            result.files["annotated.mp4"] = out_dir / "annotated.mp4"
+    result.files["report.html"] = write_html(score, source.name, out_dir / "report.html",
+                                             result.files["timeline.png"], stills, result.notes)
+    if interrupted:
+        raise KeyboardInterrupt
+    return result

@@ -1,0 +1,111 @@
+"""``formcheck score`` end to end: the files a therapist receives, rendered as a person sees them."""
+
+import json
+import subprocess
+import sys
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from formcheck.exercises import load_exercise
+from formcheck.report.html_report import write_html
+from formcheck.scoring import score_frames
+from tests.browser import dump_dom, screenshot
+from tests.test_scoring import HIPS_HIGH, PLANK, session
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "formcheck", *map(str, args)], capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_html_escapes_every_user_string_and_renders_in_a_real_browser(tmp_path):
+    plank = load_exercise("forearm_plank")
+    frames, end = session([(2.0, PLANK), (1.0, HIPS_HIGH), (2.0, PLANK)])
+    score = score_frames(frames, plank, end_s=end)
+    evil = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>.mp4"
+    page = write_html(score, evil, tmp_path / "report.html", None, notes=["<b>note</b> & more"])
+    text = page.read_text()
+    assert "<script>" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;" in text and "&lt;b&gt;note&lt;/b&gt; &amp; more" in text
+    dom = dump_dom(page)
+    assert "pwned" not in dom.split("<title>")[1].split("</title>")[0]
+    assert "Forearm plank" in dom and "Lower your hips into a straight line" in dom
+
+
+@pytest.mark.real_data
+def test_score_a_real_clip_writes_every_output(shared_data, tmp_path):
+    clip = shared_data / "videos/plank/kaiakol-plank_correct_005.mp4"
+    out = run_cli("score", clip, "--exercise", "forearm_plank", "--out", tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "valid time" in out.stdout and "Traceback" not in out.stderr
+
+    report = json.loads((tmp_path / "report.json").read_text())
+    for key in ("schema_version", "exercise", "source", "duration_s", "valid_s", "longest_hold_s", "holds",
+                "faults", "view", "frames"):
+        assert key in report
+    n_frames = len(report["frames"])
+    assert report["exercise"] == "forearm_plank" and n_frames > 100
+    assert {f["state"] for f in report["frames"]} <= {"valid", "fault", "not_in_position", "cannot_see"}
+    assert report["valid_s"] > 0.5 * report["duration_s"]  # a correct plank, filmed side-on
+    assert all(0 <= a < b <= report["duration_s"] + 1e-6 for a, b in report["holds"])
+
+    timeline = cv2.imread(str(tmp_path / "timeline.png"))
+    assert timeline is not None and timeline.shape[0] > 300 and timeline.std() > 10
+
+    with av.open(str(tmp_path / "annotated.mp4")) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+    assert len(frames) == n_frames
+    source_first = next(iter(av.open(str(clip)).decode(video=0))).to_ndarray(format="rgb24")
+    assert frames[0].shape == source_first.shape
+    # The overlay is drawn: the timer band in the top-left corner differs from the source image.
+    assert np.abs(frames[0][:20, :60].astype(int) - source_first[:20, :60].astype(int)).mean() > 20
+
+    html = (tmp_path / "report.html").read_text()
+    assert html.count("data:image/") >= 1 and "src='http" not in html  # self-contained
+    dom = dump_dom(tmp_path / "report.html")
+    assert "Forearm plank" in dom and "valid time" in dom
+    shot = cv2.imread(str(screenshot(tmp_path / "report.html", tmp_path / "shot.png")))
+    assert shot.std() > 20  # not a blank page
+
+
+@pytest.mark.real_data
+def test_a_recording_scores_like_its_video_and_finds_the_video_for_annotation(shared_data, tmp_path):
+    clip = shared_data / "videos/plank/fitgem-elbow-plank.mp4"
+    rec = tmp_path / "p.poses.npz"
+    assert run_cli("record", clip, "-o", rec).returncode == 0
+    a = run_cli("score", rec, "-e", "forearm_plank", "-o", tmp_path / "from_rec")
+    b = run_cli("score", clip, "-e", "forearm_plank", "-o", tmp_path / "from_video", "--workers", "1")
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    ra = json.loads((tmp_path / "from_rec/report.json").read_text())
+    rb = json.loads((tmp_path / "from_video/report.json").read_text())
+    assert ra["valid_s"] == pytest.approx(rb["valid_s"], abs=0.01)
+    assert [f["state"] for f in ra["frames"]] == [f["state"] for f in rb["frames"]]
+    assert (tmp_path / "from_rec/annotated.mp4").is_file()
+
+
+@pytest.mark.real_data
+def test_scoring_a_folder_writes_one_report_per_clip_and_a_summary(shared_data, tmp_path):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for name in ("fitgem-elbow-plank.mp4", "kaiakol-plank_correct_001.mp4"):
+        (folder / name).symlink_to(shared_data / "videos/plank" / name)
+    (folder / "broken.mp4").write_bytes(b"not a video")
+    out = run_cli("score", folder, "-e", "forearm_plank", "-o", tmp_path / "out", "--no-video")
+    assert out.returncode == 1  # one clip failed, the others were scored
+    assert "broken.mp4: not a readable video" in out.stderr
+    rows = (tmp_path / "out/summary.csv").read_text().splitlines()
+    assert rows[0].startswith("source,exercise,duration_s,valid_s")
+    assert len(rows) == 4
+    for stem in ("fitgem-elbow-plank", "kaiakol-plank_correct_001"):
+        assert (tmp_path / "out" / stem / "report.json").is_file()
+        assert not (tmp_path / "out" / stem / "annotated.mp4").exists()
+
+
+def test_unknown_exercise_is_a_one_line_error(tmp_path):
+    out = run_cli("score", tmp_path / "x.mp4", "-e", "planck")
+    assert out.returncode == 2 and "unknown exercise 'planck'" in out.stderr and "forearm_plank" in out.stderr
