@@ -6,7 +6,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install clean
+DEMO_CLIP     ?= samples/plank-side.mp4
+DEMO_EXERCISE ?= forearm_plank
+DEMO_OUT      ?= out/demo
+
+.PHONY: demo test install browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +20,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+demo: $(STAMP)
+	$(BIN)/formcheck score $(DEMO_CLIP) --exercise $(DEMO_EXERCISE) --out $(DEMO_OUT)
+	@echo "Open $(DEMO_OUT)/report.html in a browser; the annotated video is $(DEMO_OUT)/annotated.mp4"
+
+# The HTML report is checked in a real headless browser: Debian's Chromium, installed when missing
+# and we may (root with apt); elsewhere that one test says how to install it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: install Chromium to run the report rendering test"; fi; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 clean:
