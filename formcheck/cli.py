@@ -12,6 +12,7 @@ from formcheck import __version__
 from formcheck.console import print_error, print_warning, progress_bar, progress_bars, stdout_console
 from formcheck.errors import FormcheckError
 from formcheck.exercises.cli import exercises_command, explain_command
+from formcheck.studio.cli import studio
 
 EXIT_INTERRUPTED = 130
 
@@ -69,8 +70,7 @@ def record(source: Path, output: Path | None, model: str, workers: int | None, o
     save_recording(recording, output)
     _print_record_summary(recording, output, elapsed_s)
     if not recording.meta.get("complete", True):
-        print_warning(f"interrupted: saved the {len(recording)} frames estimated so far to {output}")
-        sys.exit(EXIT_INTERRUPTED)
+        _exit_incomplete(recording.meta, f"saved the {len(recording)} frames estimated so far to {output}")
     if recording.detection_rate == 0:
         print_warning("no person was found in any frame: is the whole body in view and lit?")
     if overlay is not None:
@@ -113,8 +113,16 @@ def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, 
         print_warning(f"interrupted: a partial report is in {out_dir}")
         sys.exit(EXIT_INTERRUPTED)
     if not result.score.complete:
-        print_warning(f"interrupted: the report in {out_dir} covers only the part that was processed")
-        sys.exit(EXIT_INTERRUPTED)
+        _exit_incomplete(result.meta, f"the report in {out_dir} covers only the part that was processed")
+
+
+def _exit_incomplete(meta: dict, saved: str) -> None:
+    """The source ended early: say why and what was kept, then exit non-zero."""
+    if meta.get("error"):
+        print_warning(f"{meta['error']}; {saved}")
+        sys.exit(1)
+    print_warning(f"interrupted: {saved}")
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _score_one(source: Path, exercise, out_dir: Path, options: dict):
@@ -208,3 +216,4 @@ def _print_record_summary(recording, output: Path, elapsed_s: float) -> None:
 
 main.add_command(exercises_command)
 main.add_command(explain_command)
+main.add_command(studio)
