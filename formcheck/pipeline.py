@@ -60,6 +60,7 @@ class _Result:
     frames: list[PoseFrame]
     info: SourceInfo
     complete: bool
+    error: str | None = None  # why the source ended early, when it did
 
 
 def default_workers() -> int:
@@ -151,8 +152,8 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
     if error is not None:
         if not frames:
             raise _rebuild_error(error)
-        # Keep what was estimated; the caller sees complete=False.
-    return _Result(_in_order(frames), info, complete)
+        # Keep what was estimated; the caller sees complete=False and why.
+    return _Result(_in_order(frames), info, complete, error[1] if error else None)
 
 
 def _rebuild_error(error: tuple[str, str]) -> FormcheckError:
@@ -179,6 +180,11 @@ def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progres
                 progress(len(frames), info.frame_count)
     except KeyboardInterrupt:
         return _Result(frames, info, False)
+    except SourceError as exc:
+        # A camera unplugged mid-session: keep everything seen so far and say what happened.
+        if not frames:
+            raise
+        return _Result(frames, info, False, str(exc))
     finally:
         estimator.close()
     return _Result(frames, info, True)
@@ -203,7 +209,9 @@ def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = N
     if not result.frames:
         raise SourceError(f"{path}: no frames could be estimated")
     meta = make_meta(result.info, model, result.complete)
-    meta["source_path"] = str(path.resolve())
+    meta["source_path"] = str(path.resolve()) if path.exists() else str(spec)
+    if result.error:
+        meta["error"] = result.error
     meta["sample_fps"] = sample_fps
     return Recording(result.frames, meta)
 

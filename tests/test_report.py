@@ -109,3 +109,22 @@ def test_scoring_a_folder_writes_one_report_per_clip_and_a_summary(shared_data, 
 def test_unknown_exercise_is_a_one_line_error(tmp_path):
     out = run_cli("score", tmp_path / "x.mp4", "-e", "planck")
     assert out.returncode == 2 and "unknown exercise 'planck'" in out.stderr and "forearm_plank" in out.stderr
+
+
+@pytest.mark.real_data
+def test_ctrl_c_leaves_a_valid_partial_report(shared_data, tmp_path):
+    import signal
+    import time
+
+    clip = shared_data / "videos/plank/posture-009.mp4"  # 55 s: still estimating after 5 s
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck", "score", str(clip), "-e", "forearm_plank",
+                             "-o", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6.0)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["complete"] is False
+    assert 0 < report["duration_s"] < 55 and len(report["frames"]) > 12
+    assert "interrupted" in (tmp_path / "report.html").read_text()

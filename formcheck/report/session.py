@@ -24,6 +24,7 @@ class SessionResult:
     score: Score
     source: str
     out_dir: Path
+    meta: dict = field(default_factory=dict)  # the recording's: model, source path, why it ended early
     files: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -66,7 +67,9 @@ def score_source(source: str | Path, exercise: Exercise, out_dir: str | Path, *,
     out_dir = Path(out_dir)
     recording = load_poses(source, model=model, workers=workers, progress=estimate_progress, sample_fps=sample_fps)
     score, overlays = score_recording(recording, exercise)
-    result = SessionResult(score, str(source), out_dir)
+    result = SessionResult(score, str(source), out_dir, recording.meta)
+    if recording.meta.get("error"):
+        result.notes.append(f"The source ended early: {recording.meta['error']}")
     result.files["report.json"] = write_json(report_dict(score, str(source), recording.meta.get("model")),
                                              out_dir / "report.json")
     result.files["timeline.png"] = write_timeline(score, exercise, out_dir / "timeline.png")
