@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from formcheck.exercises import EvalContext, Evaluation, Exercise, Status
 from formcheck.frame import PoseFrame
+from formcheck.motion import MotionTracker
 from formcheck.timer import FrameState, HoldSummary, HoldTimer, Snapshot, TimerConfig, fault_spans
 
 DEFAULT_ENTRY_DELAY_S = 0.5
@@ -102,9 +103,12 @@ class Scorer:
         self.timer = HoldTimer(timer_config or timer_config_for(exercise))
         self.rows: list[FrameRow] = []
         self._sides: Counter[str] = Counter()
+        self.motion = MotionTracker()
 
     def update(self, pose: PoseFrame) -> ScoredFrame:
-        evaluation = self.exercise.evaluate(pose, self.context)
+        motion = self.motion.update(pose)
+        context = replace(self.context or EvalContext(), speeds_px_s=motion.speeds_px_s)
+        evaluation = self.exercise.evaluate(pose, context)
         state = classify(pose, evaluation)
         snapshot = self.timer.update(pose.t_s, state)
         if evaluation.in_position and evaluation.side:

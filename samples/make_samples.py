@@ -15,9 +15,9 @@ HERE = Path(__file__).resolve().parent
 # (file stem, exercise, fault, view, seconds, seed)
 SAMPLES = (
     ("wall-sit-side", "wall_sit", None, "side", 18.0, 3),
-    ("plank-side", "plank", None, "side", 16.0, 5),
+    ("plank-side", "forearm_plank", None, "side", 16.0, 5),
     ("wall-sit-hips-high-side", "wall_sit", "hips_high", "side", 14.0, 4),
-    ("plank-hips-low-side", "plank", "hips_low", "side", 14.0, 6),
+    ("plank-hips-low-side", "forearm_plank", "hips_low", "side", 14.0, 6),
 )
 
 

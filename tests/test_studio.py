@@ -95,9 +95,9 @@ def _side_angle(w: np.ndarray, a: Landmark, b: Landmark, c: Landmark) -> float:
 
 
 def test_plank_faults_move_the_hips_off_the_body_line():
-    good, i = _geometry("plank", None)
-    high, j = _geometry("plank", "hips_high")
-    low, k = _geometry("plank", "hips_low")
+    good, i = _geometry("forearm_plank", None)
+    high, j = _geometry("forearm_plank", "hips_high")
+    low, k = _geometry("forearm_plank", "hips_low")
     line = (L.left_shoulder, L.left_hip, L.left_ankle)
     assert abs(_height_above_line(good.world_m[i], *line)) < 0.02
     hip = (L.left_shoulder, L.left_hip, L.left_knee)
@@ -142,7 +142,7 @@ def _knee_angle(p: np.ndarray) -> float:
     return math.degrees(math.acos(np.clip(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1)))
 
 
-@pytest.mark.parametrize("exercise,seconds", [("wall_sit", 9.0), ("plank", 7.0)])
+@pytest.mark.parametrize("exercise,seconds", [("wall_sit", 9.0), ("forearm_plank", 7.0)])
 def test_mediapipe_finds_the_mannequin(tmp_path, exercise, seconds):
     mp = pytest.importorskip("mediapipe")
     video, truth = render_clip(exercise, None, "side", seconds=seconds, seed=7, fps=5.0, out_path=tmp_path / "c.mp4")
@@ -175,9 +175,9 @@ def test_unknown_names_are_rejected_with_the_valid_ones():
     with pytest.raises(UnknownExerciseError, match="wall_sit"):
         plan_clip("handstand")
     with pytest.raises(UnknownFaultError, match="hips_high"):
-        plan_clip("plank", "knees_forward")
+        plan_clip("forearm_plank", "knees_forward")
     with pytest.raises(FormcheckError, match="side"):
-        plan_clip("plank", view="overhead")
+        plan_clip("forearm_plank", view="overhead")
     assert set(VIEWS) == set(VIEW_AZIMUTH_DEG)  # the CLI offers every view the camera knows
 
 
@@ -192,12 +192,12 @@ def test_cli_renders_a_clip_and_its_ground_truth(tmp_path):
     frames = truth.pose_frames()
     assert len(frames) == 4 and np.allclose(frames[2].xy_px, truth.xy_px(2), atol=1e-3)
 
-    bad = CliRunner().invoke(studio, ["plank", "--fault", "nope", "-o", str(out)])
+    bad = CliRunner().invoke(studio, ["forearm_plank", "--fault", "nope", "-o", str(out)])
     assert isinstance(bad.exception, FormcheckError)
     assert "hips_low" in str(bad.exception)
 
 
-@pytest.mark.parametrize("stem,exercise", [("wall-sit-side", "wall_sit"), ("plank-side", "plank")])
+@pytest.mark.parametrize("stem,exercise", [("wall-sit-side", "wall_sit"), ("plank-side", "forearm_plank")])
 def test_bundled_samples_are_labelled_and_hold_long_enough(stem, exercise):
     video, gt_path = SAMPLES / f"{stem}.mp4", SAMPLES / f"{stem}.json"
     assert video.exists() and gt_path.exists(), "run samples/make_samples.py"

@@ -27,6 +27,9 @@ BODY_LENGTHS: Mapping[str, tuple[str, str]] = {
     "foot": ("heel", "foot_index"),
     "shoulder_width": ("left_shoulder", "right_shoulder"),
     "hip_width": ("left_hip", "right_hip"),
+    # The whole body line of a plank or bridge: less changed by a bent hip or a foreshortened torso
+    # than the torso alone.
+    "shoulder_to_ankle": ("shoulder", "ankle"),
 }
 
 # A body length shorter than this many pixels is a degenerate detection, not a measurement.
@@ -48,6 +51,7 @@ class Scene:
     missing: list[bool]
     forward_sign: float | None  # +1 when the exercise's forward segment points right in the image
     wall_line: tuple[tuple[float, float], tuple[float, float]] | None  # pixels
+    speeds: list[float] | None = None  # per landmark, pixels per second; None = no motion stage
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,18 @@ def wall(c: CompiledCondition, scene: Scene) -> float | CannotSee:
     return worst / length
 
 
+def speed(c: CompiledCondition, scene: Scene) -> float | CannotSee:
+    if scene.speeds is None:
+        return CannotSee("no motion information")
+    length = _length(scene, c)
+    if isinstance(length, CannotSee):
+        return length
+    speeds = [scene.speeds[i] for i in c.landmarks]
+    if any(v != v for v in speeds):  # NaN: too early, or seen only now
+        return CannotSee("movement not known yet")
+    return max(speeds) / length
+
+
 Evaluator = Callable[[CompiledCondition, Scene], "float | CannotSee"]
 EVALUATORS: Mapping[str, Evaluator] = {
     "joint_angle": joint_angle,
@@ -182,6 +198,7 @@ EVALUATORS: Mapping[str, Evaluator] = {
     "line_distance": line_distance,
     "left_right": left_right,
     "wall": wall,
+    "speed": speed,
 }
 
 

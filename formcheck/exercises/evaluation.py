@@ -15,18 +15,21 @@ class Status(str, Enum):
     CANNOT_SEE = "cannot_see"
 
 
-UNIT_LABELS = {"deg": "°", "body": "body lengths"}
+UNIT_LABELS = {"deg": "°", "body": "body lengths", "body_per_s": "body lengths/s"}
 
 
 @dataclass(frozen=True)
 class EvalContext:
     """Extra knowledge about the scene that landmarks do not carry.
 
-    ``wall_line``: two points on the wall, in normalized image coordinates (x right, y down), found
+    ``speeds_px_s``: see the field. ``wall_line``: two points on the wall, in normalized image coordinates (x right, y down), found
     by a wall detector; ``None`` when no wall was found, and then wall checks cannot see.
     """
 
     wall_line: tuple[tuple[float, float], tuple[float, float]] | None = None
+    # Per-landmark speed in pixels per second from a motion stage (formcheck.motion), NaN where not
+    # known; ``None`` when the caller runs no motion stage, and then speed conditions are not applied.
+    speeds_px_s: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -123,17 +123,20 @@ class Exercise:
             w, h = frame.image_wh
             (x1, y1), (x2, y2) = context.wall_line
             wall = ((x1 * w, y1 * h), (x2 * w, y2 * h))
+        speeds = None
+        if context is not None and context.speeds_px_s is not None:
+            speeds = list(context.speeds_px_s)
         scene = Scene(points=points, missing=missing, forward_sign=self._forward_sign(comp, points, missing),
-                      wall_line=wall)
+                      wall_line=wall, speeds=speeds)
 
-        in_position = view_ok and all(_holds(c, scene) for c in comp.entry)
+        in_position = view_ok and all(_holds(c, scene) for c in comp.entry if _applies(c, scene))
         phase = None
         if in_position:
             phase = next((name for name, conds in comp.phases if all(_holds(c, scene) for c in conds)), None)
         results = tuple(
             self._result(c, scene, view_ok, view_cue)
             for c in comp.checks
-            if not c.spec.during or phase in c.spec.during
+            if (not c.spec.during or phase in c.spec.during) and _applies(c, scene)
         )
         return Evaluation(
             exercise=self.name, in_position=in_position, view_ok=view_ok,
@@ -162,6 +165,12 @@ class Exercise:
         if isinstance(value, CannotSee):
             return CheckResult(status=Status.CANNOT_SEE, value=None, reason=value.reason, **base)
         return CheckResult(status=Status.PASS if c.passes(value) else Status.FAIL, value=value, **base)
+
+
+def _applies(c: CompiledCondition, scene: Scene) -> bool:
+    """Speed conditions need a motion stage; where the caller runs none (single images) they are
+    left out rather than guessed."""
+    return c.spec.kind != "speed" or scene.speeds is not None
 
 
 def _holds(c: CompiledCondition, scene: Scene) -> bool:

@@ -15,9 +15,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from formcheck.exercises.refs import Side, is_generic, validate_ref
 
 LandmarkRef = Annotated[str, BeforeValidator(validate_ref)]
-Unit = Literal["deg", "body"]  # degrees, or a ratio to a named body length
+Unit = Literal["deg", "body", "body_per_s"]  # degrees, a ratio to a named body length, or that per second
 BodyLength = Literal[
     "shin", "thigh", "leg", "torso", "upper_arm", "forearm", "foot", "shoulder_width", "hip_width",
+    "shoulder_to_ankle",
 ]
 ThresholdName = Annotated[str, Field(min_length=1, description="name of a threshold declared in [thresholds]")]
 
@@ -160,10 +161,28 @@ class Wall(_ConditionBase):
         return self.points
 
 
+class Speed(_ConditionBase):
+    """Fastest movement of ``points`` over the motion window, in body lengths (``per``) per second.
+
+    Needs a motion stage (:class:`formcheck.motion.MotionTracker`, run by the scorer); where the
+    caller runs none (single images) the condition is not applied. Typical use: an entry condition
+    that the body is settled, so that getting into or out of a position is not taken as holding it.
+    """
+
+    kind: Literal["speed"]
+    points: tuple[LandmarkRef, ...] = Field(min_length=1)
+    per: BodyLength
+    unit: Unit = "body_per_s"
+
+    def refs(self) -> tuple[str, ...]:
+        return self.points
+
+
 Condition = Annotated[
-    Union[JointAngle, SegmentAngle, Offset, LineDistance, LeftRight, Wall], Field(discriminator="kind")
+    Union[JointAngle, SegmentAngle, Offset, LineDistance, LeftRight, Wall, Speed], Field(discriminator="kind")
 ]
-CHECK_KINDS: tuple[str, ...] = ("joint_angle", "segment_angle", "offset", "line_distance", "left_right", "wall")
+CHECK_KINDS: tuple[str, ...] = ("joint_angle", "segment_angle", "offset", "line_distance", "left_right", "wall",
+                                "speed")
 
 
 class ThresholdDecl(_Strict):

@@ -251,7 +251,7 @@ EXERCISES: Mapping[str, ExerciseSpec] = MappingProxyType({
     for spec in (
         ExerciseSpec("wall_sit", ("hips_high", "heels_behind_knees", "feet_too_far_forward", "back_off_wall"), "side",
                      _wall_sit),
-        ExerciseSpec("plank", ("hips_high", "hips_low"), "side", _plank),
+        ExerciseSpec("forearm_plank", ("hips_high", "hips_low"), "side", _plank),
         ExerciseSpec("side_plank", ("hips_low",), "side", _side_plank),
         ExerciseSpec("glute_bridge", ("low_hips",), "side", _glute_bridge),
         ExerciseSpec("bird_dog", ("hip_rotation",), "side", _bird_dog),
@@ -259,7 +259,7 @@ EXERCISES: Mapping[str, ExerciseSpec] = MappingProxyType({
         ExerciseSpec("clamshell", (), "side", _clamshell),
         ExerciseSpec("cat_cow", (), "side", _cat_cow),
         ExerciseSpec("pelvic_tilt", (), "side", _pelvic_tilt),
-        ExerciseSpec("squat", ("knees_forward", "shallow"), "side", _squat),
+        ExerciseSpec("bodyweight_squat", ("knees_forward", "shallow"), "side", _squat),
     )
 })
 

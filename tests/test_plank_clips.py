@@ -1,0 +1,121 @@
+"""The plank rules and the hold timer on the labelled real clips (videos/plank/posture-*.mp4).
+
+Each clip is recorded once per session with the project's own ``formcheck record`` code path (the
+``recorded`` fixture), cleaned as live use cleans it, and scored through ``Scorer``.
+
+Tolerances, because the labels were set by eye: ``i`` frames within 0.5 s of a c/h/l span are not
+judged, and valid seconds overlapping an ``i`` span by up to 0.5 s at each of its ends are allowed.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+
+import pytest
+
+from formcheck.exercises import Status, load_exercise
+from formcheck.pipeline import clean
+from formcheck.recording import load_recording
+from formcheck.scoring import Scorer
+
+pytestmark = pytest.mark.real_data
+
+CLIPS = ["000", "001", "002", "004", "005", "006", "009", "011", "012"]
+BOUNDARY_S = 0.5
+# Known gaps (measured, see the calibration notes): 006 is filmed from the head end and MediaPipe sees
+# its knees and ankles with visibility < 0.5 in 85-100 % of frames, so the gate drops them and the hip
+# checks cannot see; in 002 the 1.6 s 'l' span reads like its correct frames (hip offset 0.01-0.05 vs
+# 0.02-0.06), and its i spans hold the plank geometry for ~0.6 s past the labels; 009's closing
+# 'i' span holds the plank for ~1 s after the label.
+AGREE_GAPS = {"006"}
+TIME_GAPS = {"002", "006", "009"}
+
+
+def _labels(shared_data):
+    spans = defaultdict(list)
+    with (shared_data / "labels" / "plank-posture.csv").open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            spans[row["video"].removeprefix("posture-").removesuffix(".mp4")].append(
+                (float(row["start_s"]), float(row["end_s"]), row["label"]))
+    return spans
+
+
+def _label(spans, t):
+    for s, e, lab in spans:
+        if s <= t < e:
+            return lab
+    return spans[-1][2]
+
+
+def _predict(ev) -> str:
+    if not ev.in_position:
+        return "i"
+    st = {r.id: r.status for r in ev.results}
+    if st["hips_too_high"] is Status.FAIL:
+        return "h"
+    if st["hips_too_low"] is Status.FAIL:
+        return "l"
+    return "c" if all(s is Status.PASS for s in st.values()) else "other"
+
+
+@pytest.fixture(scope="module")
+def clips(shared_data, recorded):
+    spans = _labels(shared_data)
+    ex = load_exercise("forearm_plank")
+    out = {}
+    for clip in CLIPS:
+        rec = load_recording(recorded(f"videos/plank/posture-{clip}.mp4"))
+        scorer = Scorer(ex)
+        agree, judged, i_in = Counter(), Counter(), 0
+        for pose in clean(rec):
+            lab = _label(spans[clip], pose.t_s)
+            pred = _predict(scorer.update(pose).evaluation)
+            if lab == "i":
+                near = any(l != "i" and s - BOUNDARY_S <= pose.t_s < e + BOUNDARY_S for s, e, l in spans[clip])
+                i_in += (not near) and pred != "i"
+            else:
+                judged[lab] += 1
+                agree[lab] += pred == lab
+        end_s = spans[clip][-1][1]
+        score = scorer.finish(end_s)
+        c_s = sum(e - s for s, e, lab in spans[clip] if lab == "c")
+        valid_in_i = sum(max(0.0, min(e - BOUNDARY_S, h.end_s) - max(s + BOUNDARY_S, h.start_s))
+                         for h in score.summary.holds for s, e, lab in spans[clip] if lab == "i")
+        out[clip] = dict(agree=agree, judged=judged, i_in=i_in, valid_s=score.summary.valid_s, c_s=c_s,
+                         valid_in_i=valid_in_i, faults={f.check for f in score.faults},
+                         labels={lab for _, _, lab in spans[clip]} - {"i"})
+    print("\nclip  agree          valid_s  labelled_c  valid_in_i  faults")
+    for clip, r in out.items():
+        n, a = sum(r["judged"].values()), sum(r["agree"].values())
+        print(f"{clip}   {a:4d}/{n:4d} {a / n:5.1%}  {r['valid_s']:6.1f}  {r['c_s']:6.1f}  {r['valid_in_i']:6.2f}  "
+              f"{sorted(r['faults'])}")
+    return out
+
+
+def test_aggregate_agreement_on_c_h_l_frames(clips):
+    a = sum(sum(r["agree"].values()) for r in clips.values())
+    n = sum(sum(r["judged"].values()) for r in clips.values())
+    assert a / n >= 0.90, f"{a}/{n}"
+
+
+@pytest.mark.parametrize("clip", CLIPS)
+def test_each_clip_agrees_with_its_labels(clips, clip):
+    if clip in AGREE_GAPS:
+        pytest.xfail("known gap: legs gated out in the head-end view (see AGREE_GAPS)")
+    r = clips[clip]
+    a, n = sum(r["agree"].values()), sum(r["judged"].values())
+    assert a / n >= 0.90, (r["agree"], r["judged"])
+
+
+@pytest.mark.parametrize("clip", CLIPS)
+def test_valid_seconds_match_the_labelled_correct_time(clips, clip):
+    if clip in TIME_GAPS:
+        pytest.xfail("known gap (see TIME_GAPS)")
+    r = clips[clip]
+    assert abs(r["valid_s"] - r["c_s"]) <= 1.0, r
+    assert r["valid_in_i"] == pytest.approx(0.0, abs=0.05), r
+    if "c" not in r["labels"]:  # only h or only l: the fault names the right check
+        assert r["valid_s"] <= 1.0, r
+        wanted = {"h": "hips_too_high", "l": "hips_too_low"}[next(iter(r["labels"]))]
+        assert wanted in r["faults"], r
