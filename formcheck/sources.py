@@ -59,7 +59,7 @@ class VideoFileSource:
     """
 
     def __init__(self, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
-                 sample_fps: float | None = None) -> None:
+                 sample_fps: float | None = None, max_height: int | None = None, bgr: bool = False) -> None:
         import av  # local: PyAV loads FFmpeg libraries, which only video-file users need
 
         self.path = Path(path)
@@ -69,6 +69,9 @@ class VideoFileSource:
         if sample_fps is not None and not sample_fps > 0:
             raise SourceError(f"{self.path}: sampling rate must be a positive number of frames per second, got {sample_fps!r}")
         self.sample_fps = sample_fps
+        # FFmpeg scales and converts in one pass, far cheaper than decoding full size and resizing.
+        self._max_height = max_height
+        self._format = "bgr24" if bgr else "rgb24"
         try:
             self._container = av.open(str(self.path))
         except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
@@ -95,9 +98,20 @@ class VideoFileSource:
             self._container.close()
             raise SourceError(f"{self.path}: the video stream has no image size (corrupt header?)")
         self.info = SourceInfo(self.path.name, width, height, fps, duration_s, count)
+        self._out_wh = None
+        if max_height is not None and height > max_height:
+            out_w = round(width * max_height / height / 2) * 2
+            self._out_wh = (out_w, max_height)
 
     def __iter__(self) -> Iterator[VideoFrame]:
+        """Frames in order; ``rgb`` holds BGR instead when the source was opened with ``bgr=True``."""
         import av
+
+        if self._out_wh:
+            w, h = self._out_wh
+            convert = lambda f: f.to_ndarray(format=self._format, width=w, height=h)  # noqa: E731
+        else:
+            convert = lambda f: f.to_ndarray(format=self._format)  # noqa: E731
 
         if self.start_s > 0:
             # Seek to the keyframe before start_s, then drop frames until start_s is reached.
@@ -125,7 +139,7 @@ class VideoFileSource:
                         index += 1
                         continue
                     last_slot = slot
-                yield VideoFrame(index, t_s, frame.to_ndarray(format="rgb24"))
+                yield VideoFrame(index, t_s, convert(frame))
                 index += 1
                 yielded += 1
         except av.error.FFmpegError as exc:

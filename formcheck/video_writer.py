@@ -17,7 +17,7 @@ class VideoWriter:
     sync. Odd image sizes are padded by one pixel, as H.264 4:2:0 needs even dimensions.
     """
 
-    def __init__(self, path: str | Path, fps: float, crf: int = 23) -> None:
+    def __init__(self, path: str | Path, fps: float, crf: int = 23, preset: str = "veryfast") -> None:
         import av
 
         self.path = Path(path)
@@ -29,6 +29,7 @@ class VideoWriter:
             raise SourceError(f"{self.path}: cannot write video ({exc})") from None
         self._fps = fps if fps and fps > 0 else 30.0
         self._crf = crf
+        self._preset = preset
         self._stream = None
         self._last_pts = -1
 
@@ -37,7 +38,7 @@ class VideoWriter:
         stream.width, stream.height = w + (w % 2), h + (h % 2)
         stream.pix_fmt = "yuv420p"
         stream.codec_context.time_base = Fraction(1, 1000)
-        stream.options = {"crf": str(self._crf), "preset": "veryfast"}
+        stream.options = {"crf": str(self._crf), "preset": self._preset}
         self._stream = stream
 
     def write(self, image_bgr: np.ndarray, t_s: float) -> None:
