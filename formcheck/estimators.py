@@ -92,6 +92,17 @@ def bundled_model_path(model: str) -> Path:
     return path
 
 
+def _pose_frame(frame: VideoFrame, landmarks, world_landmarks) -> PoseFrame:
+    """A PoseFrame from MediaPipe landmark lists (either API): 33 image points, optional world points."""
+    h, w = frame.rgb.shape[:2]
+    image = np.array([(p.x, p.y, p.z, p.visibility or 0.0) for p in landmarks], np.float32)
+    if world_landmarks is not None:
+        world = np.array([(p.x, p.y, p.z) for p in world_landmarks], np.float32)
+    else:
+        world = np.full((NUM_LANDMARKS, 3), np.nan, np.float32)
+    return PoseFrame(frame.t_s, frame.index, image[:, :3], image[:, 3], world, (w, h), np.zeros(NUM_LANDMARKS, bool))
+
+
 class SolutionsEstimator:
     """MediaPipe ``solutions.pose`` with a bundled model; tracking across frames unless ``static_images``.
 
@@ -135,13 +146,8 @@ class SolutionsEstimator:
         self.last_mask = result.segmentation_mask if self.segmentation else None
         if result.pose_landmarks is None:
             return PoseFrame.empty(frame.t_s, frame.index, (w, h))
-        image = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], np.float32)
-        if result.pose_world_landmarks is not None:
-            world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks.landmark], np.float32)
-        else:
-            world = np.full((NUM_LANDMARKS, 3), np.nan, np.float32)
-        return PoseFrame(frame.t_s, frame.index, image[:, :3], image[:, 3], world, (w, h),
-                         np.zeros(NUM_LANDMARKS, bool))
+        world = result.pose_world_landmarks.landmark if result.pose_world_landmarks is not None else None
+        return _pose_frame(frame, result.pose_landmarks.landmark, world)
 
     def close(self) -> None:
         self._pose.close()
@@ -184,13 +190,8 @@ class TaskEstimator:
         result = self._landmarker.detect_for_video(image, t_ms)
         if not result.pose_landmarks:
             return PoseFrame.empty(frame.t_s, frame.index, (w, h))
-        pts = np.array([(p.x, p.y, p.z, p.visibility or 0.0) for p in result.pose_landmarks[0]], np.float32)
-        if result.pose_world_landmarks:
-            world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]], np.float32)
-        else:
-            world = np.full((NUM_LANDMARKS, 3), np.nan, np.float32)
-        return PoseFrame(frame.t_s, frame.index, pts[:, :3], pts[:, 3], world, (w, h),
-                         np.zeros(NUM_LANDMARKS, bool))
+        return _pose_frame(frame, result.pose_landmarks[0],
+                           result.pose_world_landmarks[0] if result.pose_world_landmarks else None)
 
     def close(self) -> None:
         self._landmarker.close()
