@@ -207,6 +207,8 @@ def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = N
     else:
         result = _estimate_sequential(source, source.info, model, progress)
     if not result.frames:
+        if not result.complete and result.error is None:
+            raise KeyboardInterrupt  # stopped before the first frame: nothing to keep
         raise SourceError(f"{path}: no frames could be estimated")
     meta = make_meta(result.info, model, result.complete)
     meta["source_path"] = str(path.resolve()) if path.exists() else str(spec)
