@@ -12,6 +12,7 @@ from formcheck import __version__
 from formcheck.console import print_error, print_warning, progress_bar, progress_bars, stdout_console
 from formcheck.errors import FormcheckError
 from formcheck.exercises.cli import exercises_command, explain_command
+from formcheck.history.cli import db_option, history_command
 from formcheck.studio.cli import studio
 
 EXIT_INTERRUPTED = 130
@@ -93,8 +94,9 @@ def record(source: Path, output: Path | None, model: str, workers: int | None, o
 @click.option("--model", default="full", show_default=True, help=MODEL_HELP)
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="processes for pose estimation (default: one per core, up to 2)")
+@db_option
 def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, sample_fps: float | None,
-          no_video: bool, model: str, workers: int | None) -> None:
+          no_video: bool, model: str, workers: int | None, db: Path | None) -> None:
     """Score a recorded exercise: how long was it held in good form, and what broke it.
 
     SOURCE is a video, a landmark recording (.poses.npz) or a folder of them (one report per clip
@@ -103,12 +105,12 @@ def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, 
     from formcheck.exercises import load_exercise
 
     exercise = load_exercise(exercise_name, profile=profile)
+    options = dict(model=model, workers=workers, sample_fps=sample_fps, video=not no_video, history_db=db)
     if source.is_dir():
-        _score_folder(source, exercise, out_dir, sample_fps, not no_video, model, workers)
+        _score_folder(source, exercise, out_dir, options, profile)
         return
-    options = dict(model=model, workers=workers, sample_fps=sample_fps, video=not no_video)
     try:
-        result = _score_one(source, exercise, out_dir, options)
+        result = _score_one(source, exercise, out_dir, options, profile)
     except KeyboardInterrupt:
         print_warning(f"interrupted: a partial report is in {out_dir}")
         sys.exit(EXIT_INTERRUPTED)
@@ -125,13 +127,16 @@ def _exit_incomplete(meta: dict, saved: str) -> None:
     sys.exit(EXIT_INTERRUPTED)
 
 
-def _score_one(source: Path, exercise, out_dir: Path, options: dict):
+def _score_one(source: Path, exercise, out_dir: Path, options: dict, profile: str | None = None):
+    """Score one clip, print its summary and remember it in the session history."""
+    from formcheck.history import remember_score
     from formcheck.report.session import score_source
 
     with progress_bars() as new_bar:
         result = score_source(source, exercise, out_dir, estimate_progress=new_bar(f"estimating {source.name}"),
                               video_progress=new_bar(f"drawing {source.name}"), **options)
     _print_score_summary(result)
+    remember_score(result, db=options.get("history_db"), profile=profile, warn=print_warning)
     return result
 
 
@@ -158,7 +163,7 @@ def _print_score_summary(result) -> None:
     stdout_console().print(table)
 
 
-def _score_folder(folder: Path, exercise, out_dir: Path, sample_fps, video: bool, model: str, workers) -> None:
+def _score_folder(folder: Path, exercise, out_dir: Path, options: dict, profile: str | None) -> None:
     import csv
 
     from formcheck.recording import SUFFIX
@@ -170,12 +175,11 @@ def _score_folder(folder: Path, exercise, out_dir: Path, sample_fps, video: bool
         raise FormcheckError(f"{folder}: no videos or .poses.npz recordings in this folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
-    options = dict(model=model, workers=workers, sample_fps=sample_fps, video=video)
     interrupted = False
     for clip in clips:
         stem = clip.name.removesuffix(SUFFIX) if clip.name.endswith(SUFFIX) else clip.stem
         try:
-            result = _score_one(clip, exercise, out_dir / stem, options)
+            result = _score_one(clip, exercise, out_dir / stem, options, profile)
             s = result.score.summary
             rows.append({"source": clip.name, "exercise": exercise.name, "duration_s": round(result.score.duration_s, 3),
                          "valid_s": round(s.valid_s, 3), "longest_hold_s": round(s.longest_hold_s, 3),
@@ -217,3 +221,4 @@ def _print_record_summary(recording, output: Path, elapsed_s: float) -> None:
 main.add_command(exercises_command)
 main.add_command(explain_command)
 main.add_command(studio)
+main.add_command(history_command)

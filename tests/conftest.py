@@ -14,6 +14,12 @@ def _shared_data_root() -> Path:
     return Path(os.environ.get("FORMCHECK_TEST_DATA", REPO.parent / "shared" / "data")).resolve()
 
 
+@pytest.fixture(autouse=True)
+def _private_history(tmp_path_factory, monkeypatch):
+    """Every test writes session history to its own database, never the user's real one."""
+    monkeypatch.setenv("FORMCHECK_DB", str(tmp_path_factory.mktemp("history") / "history.sqlite3"))
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real clips and labels, read in place (never copied into this repository).

@@ -47,7 +47,8 @@ def worst_moments(score: Score, count: int = 3) -> list[tuple[float, str, str]]:
 
 
 def write_html(score: Score, source: str, path: str | Path, timeline_png: Path | None,
-               stills: dict[float, np.ndarray] | None = None, notes: list[str] | None = None) -> Path:
+               stills: dict[float, np.ndarray] | None = None, notes: list[str] | None = None,
+               trend_png: Path | None = None) -> Path:
     s = score.summary
     lo, hi = score.target_s
     reached = lo is not None and s.longest_hold_s >= lo
@@ -96,6 +97,9 @@ def write_html(score: Score, source: str, path: str | Path, timeline_png: Path |
         parts.append("</table>")
     else:
         parts.append("<p class='ok'>No faults while in position. Well done.</p>")
+    if trend_png is not None and Path(trend_png).is_file():
+        parts.append("<h2>Your progress</h2>")
+        parts.append(f"<img alt='longest hold in recent sessions' src='{_data_uri_png(Path(trend_png))}'>")
     if timeline_png is not None and Path(timeline_png).is_file():
         parts.append("<h2>Timeline</h2>")
         parts.append(f"<img alt='timeline of the session' src='{_data_uri_png(Path(timeline_png))}'>")

@@ -64,8 +64,12 @@ def format_clock(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None) -> np.ndarray:
-    """Skeleton, timer and cue on ``image_bgr`` (in place); returns the image."""
+def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None,
+                 timer_scale: float = 1.0) -> np.ndarray:
+    """Skeleton, timer and cue on ``image_bgr`` (in place); returns the image.
+
+    ``timer_scale`` enlarges the timer band: a live screen is read from across the room.
+    """
     from formcheck.frame import PoseFrame
 
     h, w = image_bgr.shape[:2]
@@ -76,6 +80,8 @@ def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None
     draw_skeleton(image_bgr, pose, colours)
 
     scale = max(0.5, min(w, h) / 480)
+    cue_scale = scale
+    scale *= timer_scale
     # Timer, top left, on a band coloured by the frame's state; what the timer is doing beneath it.
     clock = format_clock(overlay.valid_s) + (f" / {format_clock(target_s)}" if target_s else "")
     (clock_w, clock_h), _ = cv2.getTextSize(clock, cv2.FONT_HERSHEY_SIMPLEX, 1.0 * scale, max(1, round(2 * scale)))
@@ -85,5 +91,5 @@ def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None
     put_label(image_bgr, clock, (pad, pad + clock_h), 1.0 * scale)
     put_label(image_bgr, overlay.phase.value, (pad, band_h - int(7 * scale)), 0.45 * scale)
     if overlay.cue:
-        put_label(image_bgr, overlay.cue, (int(10 * scale), h - int(14 * scale)), 0.6 * scale)
+        put_label(image_bgr, overlay.cue, (int(10 * cue_scale), h - int(14 * cue_scale)), 0.6 * cue_scale)
     return image_bgr

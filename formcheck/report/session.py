@@ -62,6 +62,7 @@ def _video_for(source: Path, recording: Recording) -> Path | None:
 
 def score_source(source: str | Path, exercise: Exercise, out_dir: str | Path, *, model: str = "full",
                  workers: int | None = None, sample_fps: float | None = None, video: bool = True,
+                 history_db: str | Path | None = None,
                  estimate_progress: Progress | None = None, video_progress: Progress | None = None) -> SessionResult:
     source = Path(source)
     out_dir = Path(out_dir)
@@ -90,8 +91,11 @@ def score_source(source: str | Path, exercise: Exercise, out_dir: str | Path, *,
             interrupted = True
             result.notes.append("The annotated video was interrupted and covers only the start of the session.")
             result.files["annotated.mp4"] = out_dir / "annotated.mp4"
+    from formcheck.history import trend_for_report
+
+    trend = trend_for_report(score, out_dir / "trend.png", db=history_db)
     result.files["report.html"] = write_html(score, source.name, out_dir / "report.html",
-                                             result.files["timeline.png"], stills, result.notes)
+                                             result.files["timeline.png"], stills, result.notes, trend_png=trend)
     if interrupted:
         raise KeyboardInterrupt
     return result

@@ -1,0 +1,177 @@
+"""``formcheck history`` and the trend picture, against databases under tmp_path only."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from formcheck.cli import _Group
+from formcheck.history import Measure, open_store, trend_for_report, trend_png
+from formcheck.history.cli import history_command
+from formcheck.history.progress import per_day
+from formcheck.scoring import Score
+from formcheck.timer import HoldSummary
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def formcheck_group() -> click.Group:
+    """The history command inside a group that handles errors like ``formcheck``'s own."""
+    @click.group(cls=_Group)
+    def group() -> None:
+        pass
+
+    group.add_command(history_command)
+    return group
+
+
+def run(db, *args, input=None):
+    env = {"FORMCHECK_DB": str(db), "COLUMNS": "160"}  # wide: assertions must not depend on wrapping
+    return CliRunner().invoke(formcheck_group(), ["history", *args], env=env, input=input)
+
+
+@pytest.fixture
+def db(tmp_path):
+    """Three weeks of planks, getting better, plus an assessment and a wall sit."""
+    path = tmp_path / "h.sqlite3"
+    start = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+    with open_store(path) as store:
+        for day in range(21):
+            for session in range(2 if day % 3 == 0 else 1):
+                store.add_session("forearm_plank", kind="live" if session == 0 else "score", valid_s=20 + 2 * day,
+                                  longest_hold_s=10 + 1.5 * day, breaks=max(0, 5 - day // 4), target_s=(30.0, 60.0),
+                                  faults={"hips_high": 4.0}, started=start + timedelta(days=day, hours=session))
+        store.add_session("forearm_plank", kind="assessment", measures=[Measure("hip_drop", 3.5, "deg", 0.8)],
+                          started=start + timedelta(days=21))
+        store.add_session("wall_sit", kind="score", valid_s=40, longest_hold_s=40, started=start + timedelta(days=22))
+    return path
+
+
+def test_history_lists_recent_sessions(db):
+    result = run(db, "-n", "5")
+    assert result.exit_code == 0, result.output
+    assert "wall_sit" in result.output and "hip_drop 3.5deg" in result.output and "40.0/30" in result.output
+    assert "last 5 of 30 sessions" in result.output
+    only = run(db, "wall_sit")
+    assert "last 1 of 1 sessions" in only.output and "forearm_plank" not in only.output
+
+
+def test_history_without_a_database_says_so_and_creates_nothing(tmp_path):
+    result = run(tmp_path / "none" / "h.sqlite3")
+    assert result.exit_code == 0 and "No sessions" in result.output
+    assert not (tmp_path / "none").exists()
+
+
+def test_plot_draws_progress_per_day(db, tmp_path):
+    out = tmp_path / "plots" / "plank.png"
+    result = run(db, "forearm_plank", "--plot", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(PNG) and out.stat().st_size > 10_000
+    with open_store(db) as store:
+        days = per_day(store.sessions("forearm_plank", newest_first=False))
+    assert len(days) == 21  # the assessment is not a hold
+    assert days[0].sessions == 2 and days[0].valid_s == 20 * 2 and days[-1].longest_hold_s == 40.0
+    assert run(db, "--plot", str(out)).exit_code == 2  # two exercises: which one?
+
+
+def test_export_writes_every_session(db, tmp_path):
+    out = tmp_path / "sessions.csv"
+    result = run(db, "--export", str(out))
+    assert result.exit_code == 0, result.output
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 30
+    assert rows[0]["started_utc"] == "2025-03-01T12:00:00.000000Z" and rows[0]["faults"] == "hips_high=4.0s x1"
+    assert rows[-2]["measures"] == "hip_drop=3.5deg ±0.8"
+
+
+def test_export_defuses_spreadsheet_formulas(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    with open_store(db) as store:
+        store.add_session("forearm_plank", kind="score", source="=HYPERLINK(\"x\")")
+    run(db, "--export", str(tmp_path / "s.csv"))
+    assert "'=HYPERLINK" in (tmp_path / "s.csv").read_text()
+
+
+def test_forget_asks_and_no_keeps_everything(db):
+    result = run(db, "--forget", input="n\n")
+    assert result.exit_code == 0 and "Nothing was deleted" in result.output
+    assert run(db, "wall_sit", "--forget", input="y\n").exit_code == 0
+    with open_store(db) as store:
+        assert store.count() == 29 and store.count("wall_sit") == 0
+
+
+def test_forget_without_anyone_to_ask_refuses(db):
+    result = run(db, "--forget", input="")  # stdin at its end, as under cron or a pipe
+    assert result.exit_code == 2 and "--yes" in result.output
+    with open_store(db) as store:
+        assert store.count() == 30
+    assert run(db, "--forget", "--yes").exit_code == 0
+    with open_store(db) as store:
+        assert store.count() == 0
+
+
+def test_a_damaged_database_is_one_line_and_left_untouched(tmp_path):
+    db = tmp_path / "history.sqlite3"
+    garbage = b"this is not a database\x00\xff" * 100
+    db.write_bytes(garbage)
+    result = run(db)
+    assert result.exit_code == 2
+    assert str(db) in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert db.read_bytes() == garbage
+
+
+def test_a_crashed_session_reads_as_crashed(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    with open_store(db) as store:
+        sid = store.begin_session("forearm_plank", started=datetime.now(timezone.utc) - timedelta(minutes=5))
+        store.checkpoint(sid, valid_s=12.0, longest_hold_s=8.0, breaks=1)
+    # A writer that vanished long ago, on another machine: only the stale checkpoint tells.
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE sessions SET writer_host = 'elsewhere', updated_utc = '2025-01-01T00:00:00.000000Z'")
+    conn.commit()
+    conn.close()
+    result = run(db)
+    assert "crashed*" in result.output and "last checkpoint" in result.output and "12.0" in result.output
+
+
+def _score(longest: float) -> Score:
+    return Score("forearm_plank", "Forearm plank", (30.0, 60.0), 70.0, HoldSummary(longest, longest, 0, (), None), [],
+                 {"kind": "side"})
+
+
+def test_trend_png_needs_two_points(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    with open_store(db) as store:
+        assert trend_png(store, "forearm_plank", tmp_path / "t.png") is None
+        store.add_session("forearm_plank", kind="live", longest_hold_s=20.0, target_s=(30.0, 60.0))
+        assert trend_png(store, "forearm_plank", tmp_path / "t.png") is None
+        out = trend_png(store, "forearm_plank", tmp_path / "t.png", current=_score(25.0))
+    assert out is not None and out.read_bytes().startswith(PNG)
+
+
+def test_trend_for_report_shows_the_last_sessions_and_never_fails(db, tmp_path):
+    out = trend_for_report(_score(45.0), tmp_path / "trend.png", db=db)
+    assert out is not None and out.read_bytes().startswith(PNG)
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"garbage" * 50)
+    assert trend_for_report(_score(45.0), tmp_path / "t2.png", db=broken) is None
+
+
+def test_remember_score_warns_instead_of_failing(tmp_path):
+    from formcheck.history import remember_score
+    from formcheck.report.session import SessionResult
+
+    result = SessionResult(_score(31.0), "clip.mp4", tmp_path, files={"report.html": tmp_path / "report.html"})
+    assert remember_score(result, db=tmp_path / "h.sqlite3", profile="anna") == 1
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"garbage" * 50)
+    warnings: list[str] = []
+    assert remember_score(result, db=broken, warn=warnings.append) is None
+    assert "not saved to the history" in warnings[0] and str(broken) in warnings[0]
