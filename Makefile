@@ -10,7 +10,7 @@ DEMO_CLIP     ?= samples/plank-side.mp4
 DEMO_EXERCISE ?= forearm_plank
 DEMO_OUT      ?= out/demo
 
-.PHONY: demo test install browser clean
+.PHONY: demo test install browser xvfb clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,14 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "note: install Chromium to run the report rendering test"; fi; }
 
-test: $(STAMP) browser
+# Live coaching is tested in a real window on a virtual X display (Xvfb; xwd grabs the screen).
+xvfb:
+	@command -v Xvfb >/dev/null 2>&1 && command -v xwd >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb x11-apps >/dev/null; \
+	  else echo "note: install Xvfb and x11-apps to run the live window tests"; fi; }
+
+test: $(STAMP) browser xvfb
 	$(BIN)/python -m pytest
 
 clean:

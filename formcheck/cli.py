@@ -13,6 +13,7 @@ from formcheck.console import print_error, print_warning, progress_bar, progress
 from formcheck.errors import FormcheckError
 from formcheck.exercises.cli import exercises_command, explain_command
 from formcheck.history.cli import db_option, history_command
+from formcheck.live.cli import live
 from formcheck.studio.cli import studio
 
 EXIT_INTERRUPTED = 130
@@ -222,3 +223,4 @@ main.add_command(exercises_command)
 main.add_command(explain_command)
 main.add_command(studio)
 main.add_command(history_command)
+main.add_command(live)

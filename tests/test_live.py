@@ -1,0 +1,365 @@
+"""``formcheck live``: the small parts on their own, then the whole command on a real clip under Xvfb."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from formcheck.errors import CameraError, SourceError
+from formcheck.live.capture import LatestFrameCapture
+from formcheck.live.cues import TOO_DARK, CueSelector, _join
+from formcheck.live.screen import DisplayError, check_display
+from formcheck.live.session import default_out_dir
+from formcheck.live.sources import open_live_source
+from formcheck.live.voice import Voice
+from formcheck.report.overlay import STATE_BGR
+from formcheck.sources import VideoFrame
+from formcheck.timer import FrameState
+
+CLIP = "videos/plank/kaiakol-plank_correct_005.mp4"  # a correct forearm plank, 1280x720 30 fps, 6.5 s
+LIVE = [sys.executable, "-m", "formcheck", "live"]
+
+
+# -- cues -------------------------------------------------------------------------------------
+
+def test_cue_is_held_long_enough_to_read_and_ignores_flicker():
+    cues = CueSelector(min_show_s=1.5, settle_s=0.3)
+    t = 0.0
+    shown = []
+    for i in range(60):  # 2 s of a cue flickering every frame: never settles, never shown
+        shown.append(cues.update("Lift your hips" if i % 2 else None, t))
+        t += 1 / 30
+    assert set(shown) == {None}
+    for _ in range(15):  # held 0.5 s: appears after settle_s
+        shown.append(cues.update("Lift your hips", t))
+        t += 1 / 30
+    assert shown[-1] == "Lift your hips"
+    appeared = t
+    while t < appeared + 1.0:  # a better cue arrives at once, but the first one stays readable
+        assert cues.update("Lower your hips", t) == "Lift your hips"
+        t += 1 / 30
+    while t < appeared + 2.0:
+        last = cues.update("Lower your hips", t)
+        t += 1 / 30
+    assert last == "Lower your hips"
+
+
+def test_off_picture_joints_are_named_plainly():
+    assert _join(["left ankle"]) == "left ankle"
+    assert _join(["left knee", "left ankle", "right ankle"]) == "left knee and ankles"
+
+
+# -- capture ----------------------------------------------------------------------------------
+
+def _frames(n: int, interval_s: float = 0.0):
+    image = np.zeros((4, 4, 3), np.uint8)
+    for i in range(n):
+        if interval_s:
+            time.sleep(interval_s)
+        yield VideoFrame(i, i / 30, image)
+
+
+def test_capture_hands_over_only_the_newest_frame_and_counts_drops():
+    with LatestFrameCapture(_frames(50)) as capture:
+        while not capture.ended:
+            time.sleep(0.01)
+        last = capture.latest(timeout_s=0.1)
+    assert last is not None and last.frame.index == 49
+    assert capture.delivered == 50 and capture.dropped == 49
+    assert capture.latest(timeout_s=0.05) is None
+
+
+def test_capture_paces_a_file_in_real_time():
+    started = time.perf_counter()
+    with LatestFrameCapture(_frames(10), realtime=True) as capture:
+        seen = []
+        while not (capture.ended and seen and seen[-1] == 9):
+            c = capture.latest(timeout_s=0.2)
+            if c is None and capture.ended:
+                break
+            if c is not None:
+                seen.append(c.frame.index)
+    assert time.perf_counter() - started >= 9 / 30 - 0.01
+    assert seen[-1] == 9 and capture.dropped == 0
+
+
+def test_capture_keeps_the_reason_a_camera_stopped():
+    def failing():
+        yield from _frames(3)
+        raise CameraError("camera 0: stopped delivering frames after 3 frames")
+
+    with LatestFrameCapture(failing()) as capture:
+        while not capture.ended:
+            time.sleep(0.01)
+    assert isinstance(capture.error, CameraError)
+
+
+# -- voice ------------------------------------------------------------------------------------
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_voice_never_repeats_a_cue_within_its_interval(tmp_path):
+    clock = _Clock()
+    engine = shutil.which("true")
+    voice = Voice(enabled=True, repeat_s=5.0, engine=engine, clock=clock)
+    assert voice.mode == "speech"
+    assert voice.say("Lift your hips")
+    voice._process.wait()
+    clock.now = 2.0
+    assert not voice.say("Lift your hips")
+    clock.now = 5.5
+    assert voice.say("Lift your hips")
+    voice.close()
+    assert voice.spoken == ["Lift your hips", "Lift your hips"]
+
+
+def test_voice_without_engine_or_terminal_is_silent_not_an_error():
+    voice = Voice(enabled=True, engine=None, bell_stream=io.StringIO())
+    voice.engine = None
+    assert voice.mode == "off"
+    assert not voice.say("Lift your hips")
+    assert not Voice(enabled=False).say("Lift your hips")
+
+
+# -- bad input --------------------------------------------------------------------------------
+
+def test_no_display_is_one_clear_error(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    with pytest.raises(DisplayError, match="formcheck score VIDEO"):
+        check_display()
+
+
+def test_unreachable_display_does_not_crash_the_process(monkeypatch):
+    # Qt aborts the process on a display it cannot reach; the probe keeps that in a child.
+    monkeypatch.setenv("DISPLAY", ":97")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    with pytest.raises(DisplayError, match="cannot open a window on :97"):
+        check_display()
+
+
+def test_missing_camera_or_file_is_a_source_error(tmp_path):
+    with pytest.raises(SourceError, match="no such camera or video file"):
+        open_live_source(str(tmp_path / "nope.mp4"))
+    with pytest.raises(CameraError, match="camera 9"):
+        open_live_source("9")
+
+
+def _cli(args: list[str], env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(LIVE + args, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    out = subprocess.run(LIVE + ["-e", "forearm_plank"], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2, out.stderr
+    assert "no display available" in out.stderr and "formcheck score" in out.stderr
+    assert "Traceback" not in out.stderr
+    out = subprocess.run(LIVE + ["-e", "no_such_exercise"], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2 and "no_such_exercise" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_default_session_folder_is_per_user_and_timestamped(monkeypatch, tmp_path):
+    from datetime import datetime, timezone
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    out = default_out_dir("forearm_plank", datetime(2025, 3, 1, 7, 15, 2, tzinfo=timezone.utc))
+    assert out == tmp_path / "formcheck" / "sessions" / "20250301T071502Z-forearm_plank"
+
+
+# -- the whole command on a real clip, on a virtual display ----------------------------------
+
+@pytest.fixture(scope="module")
+def xvfb():
+    """A private X display; skipped without Xvfb on a user's machine, a failure in CI."""
+    if not shutil.which("Xvfb"):
+        message = "Xvfb not installed (Debian: apt-get install xvfb)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as fh:
+        display = ":" + fh.readline().strip()
+    yield display
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def grab_root(display: str) -> np.ndarray | None:
+    """The whole X screen as BGR, read from ``xwd`` (a ZPixmap of 24 or 32 bits per pixel)."""
+    out = subprocess.run(["xwd", "-root", "-silent", "-display", display], capture_output=True, timeout=20)
+    if out.returncode != 0:
+        return None
+    data = out.stdout
+    header = struct.unpack(">25I", data[:100])
+    header_size, width, height, byte_order = header[0], header[4], header[5], header[7]
+    bits_per_pixel, bytes_per_line, ncolors = header[11], header[12], header[19]
+    assert bits_per_pixel in (24, 32), f"unexpected {bits_per_pixel} bits per pixel"
+    step = bits_per_pixel // 8
+    start = header_size + 12 * ncolors
+    rows = np.frombuffer(data, np.uint8, count=bytes_per_line * height, offset=start).reshape(height, bytes_per_line)
+    pixels = rows[:, :width * step].reshape(height, width, step)
+    # LSB first stores B, G, R(, X); MSB first the reverse.
+    return pixels[:, :, :3] if byte_order == 0 else pixels[:, :, ::-1][:, :, :3]
+
+
+def _colour_pixels(image: np.ndarray, bgr: tuple[int, int, int]) -> int:
+    return int(np.all(image == np.array(bgr, np.uint8), axis=2).sum())
+
+
+def _last_frame(video: Path) -> np.ndarray:
+    from formcheck.sources import VideoFileSource
+
+    last = None
+    for frame in VideoFileSource(video):
+        last = frame.rgb
+    return cv2.cvtColor(last, cv2.COLOR_RGB2BGR)
+
+
+@pytest.mark.real_data
+@pytest.mark.slow
+def test_live_on_a_real_clip_shows_overlay_and_scores_like_score(shared_data, xvfb, tmp_path):
+    video = shared_data / CLIP
+    out_dir, shot = tmp_path / "live", tmp_path / "shot.png"
+    env = {**os.environ, "DISPLAY": xvfb}
+    env.pop("WAYLAND_DISPLAY", None)
+    proc = subprocess.Popen(LIVE + ["-e", "forearm_plank", "--camera", str(video), "--countdown", "0",
+                                    "-o", str(out_dir), "--screenshot", str(shot)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # Meanwhile the real X screen must show the window: the timer band in the "valid" colour.
+    band_px = 0
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline and band_px < 5000:
+        screen = grab_root(xvfb)
+        if screen is not None:
+            band_px = _colour_pixels(screen, STATE_BGR[FrameState.VALID])
+        time.sleep(0.5)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert band_px >= 5000, "the live window with a green timer band never appeared on the X display"
+
+    # The saved screenshot is the last image shown: timer band top left in the state colour, and not
+    # the raw frame.
+    image = cv2.imread(str(shot))
+    assert image is not None and image.shape[:2] == (720, 1280)
+    assert tuple(int(v) for v in image[8, 8]) == STATE_BGR[FrameState.VALID]
+    raw = _last_frame(video)
+    assert np.abs(image.astype(int) - raw.astype(int)).mean() > 3
+
+    report = json.loads((out_dir / "report.json").read_text())
+    for name in ("report.json", "timeline.png", "report.html", "session.poses.npz"):
+        assert (out_dir / name).is_file(), name
+    scored = subprocess.run([sys.executable, "-m", "formcheck", "score", str(video), "-e", "forearm_plank",
+                             "--no-video", "-o", str(tmp_path / "score")], capture_output=True, text=True, timeout=120)
+    assert scored.returncode == 0, scored.stderr
+    expected = json.loads((tmp_path / "score" / "report.json").read_text())
+    assert abs(report["valid_s"] - expected["valid_s"]) <= 0.5, (report["valid_s"], expected["valid_s"])
+    assert report["complete"] is True
+
+    # The saved landmarks re-score to exactly what the live session reported.
+    rescored = subprocess.run([sys.executable, "-m", "formcheck", "score", str(out_dir / "session.poses.npz"),
+                               "-e", "forearm_plank", "-o", str(tmp_path / "rescore")],
+                              capture_output=True, text=True, timeout=120)
+    assert rescored.returncode == 0, rescored.stderr
+    again = json.loads((tmp_path / "rescore" / "report.json").read_text())
+    assert again["valid_s"] == pytest.approx(report["valid_s"], abs=1e-3)
+
+    # The session is in the history, finished, with the report's numbers.
+    from formcheck.history.store import HistoryStore
+
+    with HistoryStore.open(os.environ["FORMCHECK_DB"]) as store:
+        live_rows = [r for r in store.sessions() if r.kind == "live"]
+    assert len(live_rows) == 1 and live_rows[0].finished
+    assert live_rows[0].valid_s == pytest.approx(report["valid_s"], abs=1e-3)
+    assert live_rows[0].report_path == str(out_dir / "report.html")
+
+
+@pytest.mark.real_data
+@pytest.mark.slow
+def test_live_shows_set_up_guidance_as_a_cue(shared_data, xvfb, tmp_path):
+    # A side-on plank judged as a side plank, which needs the camera in front: "face the camera".
+    video = shared_data / CLIP
+    shot = tmp_path / "shot.png"
+    out = _cli(["-e", "side_plank_left", "--camera", str(video), "--countdown", "1", "-o", str(tmp_path / "live"),
+                "--screenshot", str(shot)], env={"DISPLAY": xvfb}, timeout=90)
+    assert out.returncode == 0, out.stderr
+    image = cv2.imread(str(shot)).astype(int)
+    raw = _last_frame(video).astype(int)
+    bottom = slice(image.shape[0] - 60, image.shape[0])
+    # The cue band darkens the bottom of the picture and carries white letters.
+    assert image[bottom].mean() < 0.7 * raw[bottom].mean()
+    assert (image[bottom] >= 250).all(axis=2).sum() > 200
+    report = json.loads((tmp_path / "live" / "report.json").read_text())
+    assert report["valid_s"] == 0
+
+
+# -- the loop, with a stand-in camera, model and window ----------------------------------------
+
+class _FakeScreen:
+    """Records what was shown and plays back keys: ``keys[n]`` is pressed while frame n is shown."""
+
+    def __init__(self, keys: dict) -> None:
+        self.keys, self.shown, self.mirror, self.readout_visible = keys, [], False, True
+
+    def show(self, image_rgb, overlay, status):
+        self.shown.append(status)
+        return self.keys.get(len(self.shown) - 1)
+
+    def poll(self):
+        return None
+
+
+class _NobodyEstimator:
+    name = "none"
+
+    def estimate(self, frame):
+        from formcheck.frame import PoseFrame
+
+        return PoseFrame.empty(frame.t_s, frame.index, (4, 4))
+
+
+@pytest.mark.parametrize("pipelined", [True, False])
+def test_pause_and_reset_from_the_keyboard(pipelined):
+    from formcheck.exercises import load_exercise
+    from formcheck.live.coach import CoachOptions, LiveCoach
+    from formcheck.live.screen import Action
+    from formcheck.sources import SourceInfo
+
+    keys = {5: Action.PAUSE, 8: Action.PAUSE, 20: Action.RESET, 40: Action.QUIT}
+    screen = _FakeScreen(keys)
+    coach = LiveCoach(load_exercise("forearm_plank"), _NobodyEstimator(), screen, Voice(enabled=False),
+                      SourceInfo("fake", 4, 4, 30.0, None, None, True),
+                      CoachOptions(countdown_s=0.2, pipelined=pipelined))
+    with LatestFrameCapture(_frames(200, interval_s=0.005)) as capture:
+        result = coach.run(capture)
+    assert result.ended_by == "quit" and result.complete
+    assert any(s.paused for s in screen.shown[6:9]) and not screen.shown[12].paused
+    assert screen.shown[21].countdown_s is not None  # reset: back to the countdown
+    # Only frames after the reset's countdown were scored, from session time 0.
+    assert result.frames and result.frames[0].t_s == 0.0
+    # The stand-in camera is black: the set-up cue says so (after settling), not "step into view".
+    assert {s.cue for s in screen.shown} == {None, TOO_DARK}
