@@ -1,0 +1,139 @@
+"""Per-frame wall evidence: straight background edges near the back that could be the wall.
+
+Two kinds of evidence, both reduced to "a near-vertical line at image column x":
+
+* a near-vertical edge (a wall seen edge-on, a corner, the wall's boundary against the room);
+* the floor-wall junction, a slanted line below the hips (a wall seen obliquely). The floor is
+  flat and the camera roughly level, so every floor point in one image row is at the same depth:
+  where the junction crosses the heel row is the wall at the person's depth, and the wall there
+  is the vertical through that point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formcheck.wall.body import Torso
+
+
+@dataclass(frozen=True)
+class LineParams:
+    canny_low: int = 15
+    canny_high: int = 45     # low: white walls on white rooms have faint junctions; texture is removed by length
+    min_length_torso: float = 0.35     # shortest segment, torso lengths: brick joints and texture are shorter
+    max_gap_torso: float = 0.06        # bridged gap along a segment, torso lengths
+    max_tilt_deg: float = 12.0         # from vertical, for a vertical candidate
+    # Least slope from horizontal of a floor-wall junction. A shallow junction turns heel-row error
+    # into a larger column error (x error = row error / tan(angle)): 15 degrees is a 3.7x lever.
+    junction_min_deg: float = 15.0
+    search_torso: float = 1.2          # half-width of the search window around the back, torso lengths
+    # Edges this close to the person belong to the person: mask slop, hair, the body's own shadow on
+    # the wall. A wall is long, so the part hidden by this margin is found above and below the body.
+    body_margin_torso: float = 0.12
+    collinear_torso: float = 0.06      # a junction this close to an upright edge's line (at the hip row) is that edge
+    work_width_px: int = 960           # wider images are searched downscaled to this (1080p costs 4x for no better wall)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible wall line: ``x = x_px + tilt * (y - y_ref_px)``; ``weight`` = evidence length in torso lengths."""
+
+    x_px: float
+    tilt: float          # dx/dy
+    weight: float
+    kind: str            # "vertical" or "junction"
+    x_hip_px: float = float("nan")  # the segment's own line at the hip row (for telling a steep junction from an upright edge)
+
+
+def background_edges(gray: np.ndarray, person: np.ndarray | None, margin_px: int, params: LineParams) -> np.ndarray:
+    """``(H, W)`` uint8 Canny edges that could belong to a wall.
+
+    The person (dilated) is removed: the body's outline is not a wall. So are edges running within
+    ``junction_min_deg`` of horizontal (brick courses, skirting boards seen front-on, shelves),
+    which no candidate uses and which make up most of a textured wall's edges.
+    """
+    blurred = cv2.GaussianBlur(gray, (5, 5), 1.2)
+    edges = cv2.Canny(blurred, params.canny_low, params.canny_high)
+    gx = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3)
+    # An edge's gradient is perpendicular to it: near-horizontal edges have a near-vertical gradient.
+    edges[np.abs(gx) < np.tan(np.radians(params.junction_min_deg)) * np.abs(gy)] = 0
+    if person is not None:
+        k = 2 * margin_px + 1
+        edges[cv2.dilate(person.astype(np.uint8), np.ones((k, k), np.uint8)) > 0] = 0
+    return edges
+
+
+def _search_window(edges: np.ndarray, torso: Torso, params: LineParams) -> tuple[int, int, int]:
+    """``(x0, x1, y0)``: columns around the back and rows from above the shoulders down."""
+    h, w = edges.shape
+    half = params.search_torso * torso.length_px
+    x_back = torso.hip_px[0]
+    x0, x1 = int(max(0, x_back - half)), int(min(w, x_back + half))
+    y0 = int(max(0, torso.shoulder_px[1] - 0.5 * torso.length_px))
+    return x0, x1, y0
+
+
+def _segments(edges: np.ndarray, torso: Torso, params: LineParams) -> np.ndarray:
+    """``(N, 4)`` float Hough segments ``x1, y1, x2, y2`` in full-image pixels."""
+    x0, x1, y0 = _search_window(edges, torso, params)
+    roi = np.ascontiguousarray(edges[y0:, x0:x1])
+    length = max(8, int(params.min_length_torso * torso.length_px))
+    found = cv2.HoughLinesP(roi, 1, np.pi / 180, threshold=max(8, length // 2), minLineLength=length,
+                            maxLineGap=max(2, int(params.max_gap_torso * torso.length_px)))
+    if found is None:
+        return np.zeros((0, 4), np.float32)
+    return found[:, 0].astype(np.float32) + np.array([x0, y0, x0, y0], np.float32)
+
+
+def _as_candidate(seg: np.ndarray, torso: Torso, y_ref_px: float, params: LineParams) -> Candidate | None:
+    x1, y1, x2, y2 = (float(v) for v in seg)
+    dx, dy = x2 - x1, y2 - y1
+    weight = float(np.hypot(dx, dy)) / torso.length_px
+    angle_from_horizontal = float(np.degrees(np.arctan2(abs(dy), abs(dx))))
+    on_floor = min(y1, y2) > torso.hip_px[1] and torso.heel_y_px is not None and abs(dy) > 0
+    if on_floor and angle_from_horizontal >= params.junction_min_deg:
+        # Below the hips a line is read as the floor-wall junction, even a steep one: seen from
+        # near the wall's plane the junction is near vertical, and its column at the heels' row
+        # is the wall at the person's depth, while its upward extension is not.
+        x_at_heel = x1 + (torso.heel_y_px - y1) * dx / dy
+        x_at_hip = x1 + (torso.hip_px[1] - y1) * dx / dy
+        return Candidate(x_at_heel, 0.0, weight, "junction", x_at_hip)
+    if angle_from_horizontal >= 90.0 - params.max_tilt_deg:
+        tilt = dx / dy
+        return Candidate(x1 + tilt * (y_ref_px - y1), tilt, weight, "vertical", x1 + tilt * (torso.hip_px[1] - y1))
+    return None
+
+
+def _drop_upright_continuations(cands: list[Candidate], torso: Torso, params: LineParams) -> list[Candidate]:
+    """Junction candidates that merely continue an upright edge seen above the hips (a pipe, a door
+    frame, an edge-on wall) are that edge, not the floor-wall junction."""
+    upright = np.array([c.x_hip_px for c in cands if c.kind == "vertical"])
+    if len(upright) == 0:
+        return cands
+    near = params.collinear_torso * torso.length_px
+    return [c for c in cands
+            if c.kind != "junction" or np.min(np.abs(upright - c.x_hip_px)) > near]
+
+
+def _work_scale(width_px: int, params: LineParams) -> float:
+    return min(1.0, params.work_width_px / width_px)
+
+
+def line_candidates(gray: np.ndarray, person: np.ndarray | None, torso: Torso, y_ref_px: float,
+                    params: LineParams = LineParams()) -> list[Candidate]:
+    """Every wall candidate in one frame, as lines through ``y_ref_px`` in full-image pixels."""
+    scale = _work_scale(gray.shape[1], params)
+    if scale < 1.0:
+        size = (round(gray.shape[1] * scale), round(gray.shape[0] * scale))
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        person = None if person is None else cv2.resize(person.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    small = torso.scaled(scale)
+    edges = background_edges(gray, person, max(2, round(params.body_margin_torso * small.length_px)), params)
+    found = [_as_candidate(seg, small, y_ref_px * scale, params) for seg in _segments(edges, small, params)]
+    kept = _drop_upright_continuations([c for c in found if c is not None], small, params)
+    return [Candidate(c.x_px / scale, c.tilt, c.weight, c.kind, c.x_hip_px / scale)
+            for c in kept if 0.0 <= c.x_px < gray.shape[1]]
