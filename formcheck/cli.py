@@ -53,7 +53,10 @@ MODEL_HELP = ("pose model: 'full' (bundled, default), 'lite' or 'heavy' if insta
               help="processes for video files (default: one per core, up to 2)")
 @click.option("--overlay", type=click.Path(path_type=Path), default=None,
               help="also write a copy of the video with the skeleton drawn on it (.mp4)")
-def record(source: Path, output: Path | None, model: str, workers: int | None, overlay: Path | None) -> None:
+@click.option("--wall", is_flag=True,
+              help="also find the wall and the back's gap to it (needed to re-score a wall sit from the recording)")
+def record(source: Path, output: Path | None, model: str, workers: int | None, overlay: Path | None,
+           wall: bool) -> None:
     """Estimate the landmarks of every frame of SOURCE once and save them.
 
     SOURCE is a video file, an image or a folder of images. The recording (.poses.npz) can then be
@@ -67,7 +70,7 @@ def record(source: Path, output: Path | None, model: str, workers: int | None, o
         raise FormcheckError(f"{output}: the output name must end in .poses.npz")
     started = time.perf_counter()
     with progress_bar(f"estimating {source.name}") as update:
-        recording = run_record(source, model=model, workers=workers, progress=update)
+        recording = run_record(source, model=model, workers=workers, progress=update, wall=wall)
     elapsed_s = time.perf_counter() - started
     save_recording(recording, output)
     _print_record_summary(recording, output, elapsed_s)

@@ -197,8 +197,16 @@ class TaskEstimator:
         self._landmarker.close()
 
 
-def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False) -> PoseEstimator:
-    """``"full"`` / ``"lite"`` / ``"heavy"`` name a bundled model; anything ending in ``.task`` is a file."""
+def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
+                   segmentation: bool = False) -> PoseEstimator:
+    """``"full"`` / ``"lite"`` / ``"heavy"`` name a bundled model; anything ending in ``.task`` is a file.
+
+    ``segmentation`` also computes the person's mask (``estimator.last_mask``), which the wall
+    stage needs; it costs about as much again as the pose itself, so only wall exercises ask.
+    """
     if model.endswith(".task") or os.sep in model or "/" in model:
+        if segmentation:
+            raise ModelError("the wall checks need a segmentation mask, which only the bundled models "
+                             "provide here; use --model full")
         return TaskEstimator(model)
-    return SolutionsEstimator(model, static_images=static_images)
+    return SolutionsEstimator(model, static_images=static_images, segmentation=segmentation)

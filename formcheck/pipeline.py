@@ -31,10 +31,29 @@ MIN_SECONDS_PER_WORKER = 6.0
 _BATCH = 24
 
 
-def estimate(frames: Iterable, estimator) -> Iterator[PoseFrame]:
-    """Raw landmarks for each image, in order: ``estimator.estimate(frame)`` per frame."""
-    for frame in frames:
-        yield estimator.estimate(frame)
+class PoseStage:
+    """What is estimated from the pixels of each frame: the landmarks, and for wall exercises the
+    wall line and the back's gap to it (both need the image; everything later needs only these).
+
+    ``update(frame) -> (PoseFrame, WallObservation | None)``.
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, static_images: bool = False, wall: bool = False) -> None:
+        self.estimator = make_estimator(model, static_images=static_images, segmentation=wall)
+        self.wall = None
+        if wall:
+            from formcheck.wall import WallTracker
+
+            self.wall = WallTracker()
+
+    def update(self, frame) -> tuple[PoseFrame, object | None]:
+        pose = self.estimator.estimate(frame)
+        if self.wall is None:
+            return pose, None
+        return pose, self.wall.update(frame, pose, self.estimator.last_mask)
+
+    def close(self) -> None:
+        self.estimator.close()
 
 
 class Cleaner:
@@ -61,6 +80,7 @@ class _Result:
     info: SourceInfo
     complete: bool
     error: str | None = None  # why the source ended early, when it did
+    walls: list | None = None  # one WallObservation per frame, for wall exercises
 
 
 def default_workers() -> int:
@@ -75,8 +95,13 @@ def _chunks(duration_s: float | None, workers: int) -> list[tuple[float, float |
     return [(start, bounds[i + 1] if i + 1 < workers else None) for i, start in enumerate(bounds)]
 
 
+# A wall is found from evidence gathered over about 1.5 s; a worker that starts mid-clip first
+# watches this much of the clip before its span so its first frames are judged as well as the rest.
+WALL_WARMUP_S = 2.0
+
+
 def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_fps: float | None,
-            worker_id: int, out) -> None:
+            wall: bool, worker_id: int, out) -> None:
     # The parent owns Ctrl-C: it stops the workers and keeps what they already sent.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Native libraries print start-up chatter to fd 2 from their own threads; a worker reports
@@ -84,16 +109,20 @@ def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_f
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
-        estimator = make_estimator(model)
-        batch: list[PoseFrame] = []
-        for frame in VideoFileSource(path, start_s, end_s, sample_fps):
-            batch.append(estimator.estimate(frame))
+        stage = PoseStage(model, wall=wall)
+        batch: list[tuple[PoseFrame, object | None]] = []
+        warm_from = max(0.0, start_s - WALL_WARMUP_S) if wall else start_s
+        for frame in VideoFileSource(path, warm_from, end_s, sample_fps):
+            result = stage.update(frame)
+            if frame.t_s < start_s - 1e-6:
+                continue  # warm-up only
+            batch.append(result)
             if len(batch) >= _BATCH:
                 out.put(("frames", worker_id, batch))
                 batch = []
         if batch:
             out.put(("frames", worker_id, batch))
-        estimator.close()
+        stage.close()
         out.put(("done", worker_id, None))
     except FormcheckError as exc:
         out.put(("error", worker_id, (type(exc).__name__, str(exc))))
@@ -102,21 +131,21 @@ def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_f
 
 
 def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Progress | None,
-                             sample_fps: float | None = None) -> _Result:
+                             sample_fps: float | None = None, wall: bool = False) -> _Result:
     source = VideoFileSource(path, sample_fps=sample_fps)  # opened here to fail fast, and for its info
     info = source.info
     if sample_fps and info.fps and info.frame_count and sample_fps < info.fps:
         info = dataclasses.replace(info, frame_count=int(info.frame_count * sample_fps / info.fps) + 1)
     chunks = _chunks(info.duration_s, workers)
     if len(chunks) == 1:
-        return _estimate_sequential(source, info, model, progress)
+        return _estimate_sequential(source, info, model, progress, wall)
     ctx = mp.get_context("spawn")  # fork would copy MediaPipe's threads in an undefined state
     out = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, sample_fps, i, out), daemon=True)
+    procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, sample_fps, wall, i, out), daemon=True)
              for i, (s, e) in enumerate(chunks)]
     for p in procs:
         p.start()
-    frames: list[PoseFrame] = []
+    pairs: list[tuple[PoseFrame, object | None]] = []
     running = set(range(len(procs)))
     error: tuple[str, str] | None = None
     complete = False
@@ -131,9 +160,9 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
                     break
                 continue
             if kind == "frames":
-                frames.extend(payload)
+                pairs.extend(payload)
                 if progress:
-                    progress(len(frames), info.frame_count)
+                    progress(len(pairs), info.frame_count)
             elif kind == "done":
                 running.discard(wid)
             else:
@@ -150,10 +179,11 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
             p.join(timeout=5)
         out.close()
     if error is not None:
-        if not frames:
+        if not pairs:
             raise _rebuild_error(error)
         # Keep what was estimated; the caller sees complete=False and why.
-    return _Result(_in_order(frames), info, complete, error[1] if error else None)
+    frames, walls = _in_order(pairs)
+    return _Result(frames, info, complete, error[1] if error else None, walls if wall else None)
 
 
 def _rebuild_error(error: tuple[str, str]) -> FormcheckError:
@@ -163,49 +193,58 @@ def _rebuild_error(error: tuple[str, str]) -> FormcheckError:
     return cls(error[1])
 
 
-def _in_order(frames: list[PoseFrame]) -> list[PoseFrame]:
+def _in_order(pairs: list[tuple[PoseFrame, object | None]]) -> tuple[list[PoseFrame], list]:
     """Chunks arrive interleaved; sort by time and number the frames as one sequential decode would."""
-    frames.sort(key=lambda f: f.t_s)
-    return [f if f.index == i else f.replace(index=i) for i, f in enumerate(frames)]
+    pairs.sort(key=lambda p: p[0].t_s)
+    frames = [f if f.index == i else f.replace(index=i) for i, (f, _) in enumerate(pairs)]
+    return frames, [w for _, w in pairs]
 
 
-def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progress | None) -> _Result:
-    static = isinstance(source, ImageSource)
-    estimator = make_estimator(model, static_images=static)
+def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progress | None,
+                         wall: bool = False) -> _Result:
+    stage = PoseStage(model, static_images=isinstance(source, ImageSource), wall=wall)
     frames: list[PoseFrame] = []
+    walls: list = []
+
+    def result(complete: bool, error: str | None = None) -> _Result:
+        return _Result(frames, info, complete, error, walls if wall else None)
+
     try:
-        for pose in estimate(source, estimator):
+        for frame in source:
+            pose, observed = stage.update(frame)
             frames.append(pose)
+            walls.append(observed)
             if progress:
                 progress(len(frames), info.frame_count)
     except KeyboardInterrupt:
-        return _Result(frames, info, False)
+        return result(False)
     except SourceError as exc:
         # A camera unplugged mid-session: keep everything seen so far and say what happened.
         if not frames:
             raise
-        return _Result(frames, info, False, str(exc))
+        return result(False, str(exc))
     finally:
-        estimator.close()
-    return _Result(frames, info, True)
+        stage.close()
+    return result(True)
 
 
 def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
-           progress: Progress | None = None, sample_fps: float | None = None) -> Recording:
+           progress: Progress | None = None, sample_fps: float | None = None, wall: bool = False) -> Recording:
     """Estimate every frame of a video, image or folder once and return the recording.
 
     Video files use ``workers`` processes on contiguous spans (default: both cores); ``sample_fps``
     estimates at most that many frames per second of video. If interrupted (Ctrl-C) the frames
-    estimated so far are returned with ``meta["complete"] = False``.
+    estimated so far are returned with ``meta["complete"] = False``. ``wall`` also finds the wall
+    line and the back's gap to it in every frame (for wall exercises such as the wall sit).
     """
     path = Path(spec)
     if is_recording_path(path):
         raise SourceError(f"{path}: is already a landmark recording")
     source = open_source(path)
     if isinstance(source, VideoFileSource):
-        result = _estimate_video_parallel(path, model, workers or default_workers(), progress, sample_fps)
+        result = _estimate_video_parallel(path, model, workers or default_workers(), progress, sample_fps, wall)
     else:
-        result = _estimate_sequential(source, source.info, model, progress)
+        result = _estimate_sequential(source, source.info, model, progress, wall)
     if not result.frames:
         if not result.complete and result.error is None:
             raise KeyboardInterrupt  # stopped before the first frame: nothing to keep
@@ -215,12 +254,12 @@ def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = N
     if result.error:
         meta["error"] = result.error
     meta["sample_fps"] = sample_fps
-    return Recording(result.frames, meta)
+    return Recording(result.frames, meta, result.walls)
 
 
 def load_poses(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
-               progress: Progress | None = None, sample_fps: float | None = None) -> Recording:
+               progress: Progress | None = None, sample_fps: float | None = None, wall: bool = False) -> Recording:
     """Raw landmarks of a recording (read instantly) or of a video/image source (estimated now)."""
     if is_recording_path(spec):
         return load_recording(spec)
-    return record(spec, model=model, workers=workers, progress=progress, sample_fps=sample_fps)
+    return record(spec, model=model, workers=workers, progress=progress, sample_fps=sample_fps, wall=wall)

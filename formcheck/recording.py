@@ -20,6 +20,11 @@ key             dtype, shape        meaning
 
 Landmarks are stored raw — before the visibility gate and smoothing — so a recording replayed
 through the same cleaning stages gives exactly what live estimation would have given.
+
+Recordings made for a wall exercise also hold the wall stage's per-frame observations, under the
+optional keys of :func:`formcheck.wall.to_arrays` (``wall_line``, ``wall_confidence``,
+``wall_gaps_torso``, ``wall_contour``, ``wall_lumbar_point``; NaN where unknown), so a wall sit is
+re-scored without its video.
 """
 
 from __future__ import annotations
@@ -59,10 +64,14 @@ def default_recording_path(video: str | Path) -> Path:
 
 @dataclass
 class Recording:
-    """Every frame's raw landmarks of one source, plus what the source was."""
+    """Every frame's raw landmarks of one source, plus what the source was.
+
+    ``walls``: one ``WallObservation`` per frame when the wall stage ran, else ``None``.
+    """
 
     frames: list[PoseFrame]
     meta: dict = field(default_factory=dict)
+    walls: list | None = None
 
     @property
     def info(self) -> SourceInfo:
@@ -124,6 +133,10 @@ def save_recording(recording: Recording, path: str | Path) -> Path:
         raise RecordingError(f"{path}: a landmark recording's name must end in {SUFFIX}")
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = _stack(recording.frames)
+    if recording.walls is not None:
+        from formcheck.wall import to_arrays
+
+        arrays.update(to_arrays(recording.walls))
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -155,11 +168,17 @@ def load_recording(path: str | Path) -> Recording:
                 raise RecordingError(f"{path}: recording is missing fields {', '.join(missing_keys)}")
             meta = json.loads(str(data["meta_json"]))
             arrays = {k: data[k] for k in _KEYS[3:]}
+            wall_arrays = {k: data[k] for k in data.files if k.startswith("wall_")}
     except RecordingError:
         raise
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, json.JSONDecodeError) as exc:
         raise RecordingError(f"{path}: not a readable landmark recording ({type(exc).__name__}: {exc})") from None
-    return Recording(list(_frames_from_arrays(arrays, (int(meta["width"]), int(meta["height"])))), meta)
+    walls = None
+    if wall_arrays:
+        from formcheck.wall import from_arrays
+
+        walls = from_arrays(wall_arrays)
+    return Recording(list(_frames_from_arrays(arrays, (int(meta["width"]), int(meta["height"])))), meta, walls)
 
 
 def _frames_from_arrays(a: dict[str, np.ndarray], image_wh: tuple[int, int]) -> Iterator[PoseFrame]:

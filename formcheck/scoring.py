@@ -47,6 +47,7 @@ class ScoredFrame:
     evaluation: Evaluation
     state: FrameState
     timer: Snapshot
+    wall: object | None = None  # the WallObservation the frame was judged with
 
     @property
     def t_s(self) -> float:
@@ -105,9 +106,13 @@ class Scorer:
         self._sides: Counter[str] = Counter()
         self.motion = MotionTracker()
 
-    def update(self, pose: PoseFrame) -> ScoredFrame:
+    def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
+        """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""
         motion = self.motion.update(pose)
         context = replace(self.context or EvalContext(), speeds_px_s=motion.speeds_px_s)
+        if wall is not None:
+            context = replace(context, wall_line=wall.line, wall_gaps={
+                "lumbar": wall.lumbar_gap, "shoulder": wall.shoulder_gap, "hip": wall.hip_gap})
         evaluation = self.exercise.evaluate(pose, context)
         state = classify(pose, evaluation)
         snapshot = self.timer.update(pose.t_s, state)
@@ -115,7 +120,7 @@ class Scorer:
             self._sides[evaluation.side] += 1
         self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
                                   {r.id: r.value for r in evaluation.results}, evaluation.cue))
-        return ScoredFrame(pose, evaluation, state, snapshot)
+        return ScoredFrame(pose, evaluation, state, snapshot, wall)
 
     def finish(self, end_s: float | None = None, complete: bool = True) -> Score:
         rows = self.rows

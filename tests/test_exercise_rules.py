@@ -12,7 +12,9 @@ WALL_SIT = {
     "shoulder": (300, 300), "hip": (300, 600), "knee": (600, 600), "ankle": (620, 900),
     "heel": (590, 930), "foot_index": (700, 930),
 }
-WALL = EvalContext(wall_line=((250 / WH[0], 0.0), (250 / WH[0], 1.0)))
+# The wall stage's findings for a back resting on that wall: lumbar gap 0.05 torso lengths.
+WALL = EvalContext(wall_line=((250 / WH[0], 0.0), (250 / WH[0], 1.0)),
+                   wall_gaps={"lumbar": 0.05, "shoulder": 0.0, "hip": 0.01})
 
 # Forearm plank facing right: elbows under shoulders, hip slightly above the shoulder-ankle line.
 PLANK = {
@@ -44,9 +46,20 @@ def test_good_wall_sit_passes_every_check(wall_sit):
 
 def test_wall_check_cannot_see_without_a_wall_line(wall_sit):
     ev = wall_sit.evaluate(side_view(WALL_SIT))
-    r = ev.result("back_against_wall")
-    assert r.status is Status.CANNOT_SEE and r.value is None and "wall" in r.reason
+    for check in ("back_against_wall", "lower_back_on_wall"):
+        r = ev.result(check)
+        assert r.status is Status.CANNOT_SEE and r.value is None and "wall" in r.reason
     assert ev.failing == () and not ev.all_pass
+
+
+def test_lower_back_off_the_wall_fails_with_its_cue_and_unknown_gap_cannot_see(wall_sit):
+    arched = EvalContext(wall_line=WALL.wall_line, wall_gaps={"lumbar": 0.25, "shoulder": 0.0, "hip": 0.02})
+    ev = wall_sit.evaluate(side_view(WALL_SIT), arched)
+    assert ev.failing == ("lower_back_on_wall",) and ev.cue == "Press your lower back into the wall"
+    assert ev.result("lower_back_on_wall").value == pytest.approx(0.25)
+    unknown = EvalContext(wall_line=WALL.wall_line, wall_gaps={"lumbar": None, "shoulder": None, "hip": None})
+    r = wall_sit.evaluate(side_view(WALL_SIT), unknown).result("lower_back_on_wall")
+    assert r.status is Status.CANNOT_SEE and "lumbar" in r.reason
 
 
 @pytest.mark.parametrize("change, failing", [
@@ -101,7 +114,8 @@ def test_missing_landmark_means_cannot_see_never_a_guess(wall_sit):
 @pytest.mark.parametrize("change", [{}, dict(shoulder=(300, 150), hip=(300, 450)), dict(knee=(720, 600))])
 def test_mirrored_wall_sit_gives_the_same_verdicts(wall_sit, change):
     f = side_view(moved(WALL_SIT, **change))
-    wall_m = EvalContext(wall_line=((1 - 250 / WH[0], 0.0), (1 - 250 / WH[0], 1.0)))
+    # The wall stage's gaps are distances, the same in a mirrored image.
+    wall_m = EvalContext(wall_line=((1 - 250 / WH[0], 0.0), (1 - 250 / WH[0], 1.0)), wall_gaps=WALL.wall_gaps)
     a, b = wall_sit.evaluate(f, WALL), wall_sit.evaluate(f.mirrored(), wall_m)
     assert statuses(a) == statuses(b)
     assert [r.value for r in a.results] == pytest.approx([r.value for r in b.results], abs=1e-4)

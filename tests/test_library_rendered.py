@@ -59,6 +59,11 @@ def wall_line(truth: GroundTruth, index: int) -> tuple[tuple[float, float], tupl
     return out[0], out[1]
 
 
+# Checks measured from pixels (the silhouette), which ground-truth joints cannot give: they are
+# judged on rendered video below and in tests/test_wall.py.
+PIXEL_ONLY = {"lower_back_on_wall"}
+
+
 def context(exercise: str, truth: GroundTruth, index: int) -> EvalContext | None:
     return EvalContext(wall_line=wall_line(truth, index)) if exercise in USES_WALL else None
 
@@ -78,8 +83,10 @@ def held_evaluations(exercise: str, fault: str | None, seed: int) -> list[tuple[
     return out
 
 
-def expected_failing(exercise: str, fault: str | None) -> set[str]:
-    return set(EXERCISES[exercise].fault_checks[fault]) if fault else set()
+def expected_failing(exercise: str, fault: str | None, pixels: bool = False) -> set[str]:
+    """The checks a fault must fail; without pixels, only those landmarks can judge."""
+    named = set(EXERCISES[exercise].fault_checks[fault]) if fault else set()
+    return named if pixels else named - PIXEL_ONLY
 
 
 def test_registry_names_real_exercises_and_checks():
@@ -110,9 +117,11 @@ def test_rendered_form_gets_the_named_verdict(exercise, fault):
             where = f"{exercise} {fault or 'good'} seed {seed} t={t:.2f}"
             assert ev.in_position, f"{where}: not in position ({ev.cue})"
             assert ev.phase == spec.held_phase, f"{where}: phase {ev.phase!r}"
-            assert not ev.unseen, f"{where}: cannot see {ev.unseen}"
+            assert not set(ev.unseen) - PIXEL_ONLY, f"{where}: cannot see {ev.unseen}"
             assert set(ev.failing) == want, f"{where}: failing {sorted(ev.failing)}, expected {sorted(want)}"
             for r in ev.results:
+                if r.value is None:
+                    continue  # a pixel-only check, unseen here (asserted above)
                 # Distance from the nearest threshold, on the side the verdict is.
                 gaps = [abs(r.value - b) for b in (r.min, r.max) if b is not None]
                 need = NARROW.get((exercise, fault, r.id), MARGIN[r.unit])
@@ -138,6 +147,8 @@ ESTIMATED = [
     ("glute_bridge", "low_hips", 25),
 ]
 LEAD_IN_S = 0.6  # rendered before the hold: the last of the movement into it
+# The wall stage gathers evidence for about 1.5 s before it trusts a wall line.
+WALL_LEAD_IN_S = 2.5
 # Frames this early in a hold are not judged: the body has just stopped and the smoother's
 # estimate is still catching up (the hold timer likewise waits entry_delay_s = 0.5 s).
 SETTLE_S = 0.5
@@ -152,7 +163,8 @@ def _render_held(tmp_path, exercise, fault, seed):
     truth = plan.truth
     span = truth.holds[0]
     end = min(span.end_s, span.start_s + SETTLE_S + HELD_S)
-    idx = [i for i, t in enumerate(truth.times_s) if span.start_s - LEAD_IN_S <= t <= end]
+    lead_in = WALL_LEAD_IN_S if exercise in USES_WALL else LEAD_IN_S
+    idx = [i for i, t in enumerate(truth.times_s) if span.start_s - lead_in <= t <= end]
     path = tmp_path / f"{exercise}-{fault or 'good'}.mp4"
     with VideoWriter(path, truth.size_wh, truth.fps) as writer:
         for i in idx:
@@ -167,21 +179,30 @@ def test_estimated_landmarks_give_the_same_verdicts(tmp_path, exercise, fault, s
     from formcheck.pipeline import clean, record
 
     video, truth, idx = _render_held(tmp_path, exercise, fault, seed)
-    rec = record(video, workers=1)
-    frames = list(clean(rec.frames))
-    assert len(frames) == len(idx)
     spec = EXERCISES[exercise]
     lib = load_exercise(spec.library)
+    rec = record(video, workers=1, wall=lib.needs_wall)
+    frames = list(clean(rec.frames))
+    assert len(frames) == len(idx)
+    walls = rec.walls or [None] * len(frames)
+    # Checks read from the silhouette may miss a fault (the wall stage can mistake the back's own
+    # edge for the wall when the back is off it: tests/test_wall.py measures that on other bodies),
+    # so they are allowed, not required; the landmark checks must fail as on ground truth.
     want = expected_failing(exercise, fault)
+    may_also = expected_failing(exercise, fault, pixels=True) - want
     judged, agree, seen = 0, 0, []
-    for frame, i in zip(frames, idx):
+    for frame, wall, i in zip(frames, walls, idx):
         span = truth.held_at(float(truth.times_s[i]))
         if span is None or truth.times_s[i] < span.start_s + SETTLE_S:
             continue
         judged += 1
-        ev = lib.evaluate(frame, context(exercise, truth, i))
+        # The whole pipeline: the wall line and the back's gaps as the wall stage found them.
+        ctx = None if wall is None else EvalContext(wall_line=wall.line, wall_gaps={
+            "lumbar": wall.lumbar_gap, "shoulder": wall.shoulder_gap, "hip": wall.hip_gap})
+        ev = lib.evaluate(frame, ctx)
         seen.append((ev.in_position, ev.phase, sorted(ev.failing), sorted(ev.unseen)))
-        if ev.in_position and ev.phase == spec.held_phase and not ev.unseen and set(ev.failing) == want:
+        if ev.in_position and ev.phase == spec.held_phase and not ev.unseen \
+                and want <= set(ev.failing) <= want | may_also:
             agree += 1
     assert judged >= 12
     assert agree >= math.ceil(0.8 * judged), f"{agree}/{judged} agree; verdicts: {seen}"

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from formcheck.exercises import geometry
 from formcheck.exercises.refs import Side, opposite, resolve
-from formcheck.exercises.schema import Condition, JointAngle, LeftRight, LineDistance, Offset, SegmentAngle, Wall
+from formcheck.exercises.schema import (
+    Condition, JointAngle, LeftRight, LineDistance, Offset, SegmentAngle, Wall, WallGap,
+)
 from formcheck.landmarks import Landmark
 
 # Each body length is the 2D distance between two landmarks of the evaluated side.
@@ -52,6 +54,7 @@ class Scene:
     forward_sign: float | None  # +1 when the exercise's forward segment points right in the image
     wall_line: tuple[tuple[float, float], tuple[float, float]] | None  # pixels
     speeds: list[float] | None = None  # per landmark, pixels per second; None = no motion stage
+    wall_gaps: Mapping[str, float | None] | None = None  # torso lengths by part, from the wall stage
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ def compile_condition(spec: Condition, side: Side, thresholds: Mapping[str, floa
         refs = (spec.point, *spec.line)
     elif isinstance(spec, LeftRight):
         refs = spec.points + tuple(f"other_{p}" for p in spec.points)
+    elif isinstance(spec, WallGap):
+        refs = spec.refs()
     else:
         refs = spec.points
     per_name = getattr(spec, "per", None)
@@ -178,6 +183,15 @@ def wall(c: CompiledCondition, scene: Scene) -> float | CannotSee:
     return worst / length
 
 
+def wall_gap(c: CompiledCondition, scene: Scene) -> float | CannotSee:
+    if scene.wall_line is None:
+        return CannotSee("no wall line found")
+    gap = (scene.wall_gaps or {}).get(c.spec.part)
+    if gap is None:
+        return CannotSee(f"the back's outline at the {c.spec.part} cannot be measured against the wall")
+    return gap
+
+
 def speed(c: CompiledCondition, scene: Scene) -> float | CannotSee:
     if scene.speeds is None:
         return CannotSee("no motion information")
@@ -198,6 +212,7 @@ EVALUATORS: Mapping[str, Evaluator] = {
     "line_distance": line_distance,
     "left_right": left_right,
     "wall": wall,
+    "wall_gap": wall_gap,
     "speed": speed,
 }
 

@@ -30,6 +30,9 @@ class EvalContext:
     # Per-landmark speed in pixels per second from a motion stage (formcheck.motion), NaN where not
     # known; ``None`` when the caller runs no motion stage, and then speed conditions are not applied.
     speeds_px_s: tuple[float, ...] | None = None
+    # The back's gap to the wall line by part ("lumbar", "shoulder", "hip"), torso lengths, from the
+    # wall stage (formcheck.wall); ``None`` when no wall stage ran.
+    wall_gaps: dict[str, float | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,11 @@ class Exercise:
     def __repr__(self) -> str:
         return f"Exercise({self.name!r})"
 
+    @property
+    def needs_wall(self) -> bool:
+        """Whether any check is judged against a wall (the wall stage must run on the pixels)."""
+        return any(c.kind in ("wall", "wall_gap") for c in self.checks)
+
     def _compile(self, side: Side, values: Mapping[str, float]) -> _Compiled:
         spec = self.spec
 
@@ -127,7 +132,7 @@ class Exercise:
         if context is not None and context.speeds_px_s is not None:
             speeds = list(context.speeds_px_s)
         scene = Scene(points=points, missing=missing, forward_sign=self._forward_sign(comp, points, missing),
-                      wall_line=wall, speeds=speeds)
+                      wall_line=wall, speeds=speeds, wall_gaps=context.wall_gaps if context is not None else None)
 
         in_position = view_ok and all(_holds(c, scene) for c in comp.entry if _applies(c, scene))
         phase = None

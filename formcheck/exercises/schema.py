@@ -161,6 +161,22 @@ class Wall(_ConditionBase):
         return self.points
 
 
+class WallGap(_ConditionBase):
+    """Gap between the back's outline and the wall line at one height, in torso lengths (positive =
+    the back is off the wall), measured from the person's silhouette by the wall stage
+    (:mod:`formcheck.wall`): ``part`` is ``lumbar`` (the largest gap between the shoulder blades and
+    the sacrum), ``shoulder`` or ``hip``. Landmarks alone cannot see the lower back, so without a wall
+    line or a silhouette the check cannot see.
+    """
+
+    kind: Literal["wall_gap"]
+    part: Literal["lumbar", "shoulder", "hip"]
+    unit: Unit = "body"
+
+    def refs(self) -> tuple[str, ...]:
+        return ("shoulder", "hip")
+
+
 class Speed(_ConditionBase):
     """Fastest movement of ``points`` over the motion window, in body lengths (``per``) per second.
 
@@ -179,10 +195,10 @@ class Speed(_ConditionBase):
 
 
 Condition = Annotated[
-    Union[JointAngle, SegmentAngle, Offset, LineDistance, LeftRight, Wall, Speed], Field(discriminator="kind")
+    Union[JointAngle, SegmentAngle, Offset, LineDistance, LeftRight, Wall, WallGap, Speed], Field(discriminator="kind")
 ]
 CHECK_KINDS: tuple[str, ...] = ("joint_angle", "segment_angle", "offset", "line_distance", "left_right", "wall",
-                                "speed")
+                                "wall_gap", "speed")
 
 
 class ThresholdDecl(_Strict):

@@ -40,6 +40,7 @@ class Overlay:
     phase: Phase
     valid_s: float
     cue: str | None
+    wall: object | None = None  # WallObservation: the wall line and the lumbar gap are drawn too
 
     @classmethod
     def from_scored(cls, frame: ScoredFrame) -> "Overlay":
@@ -55,7 +56,7 @@ class Overlay:
             for a, b in SKELETON
         )
         return cls(frame.t_s, frame.pose.xyz_norm, frame.pose.missing, status, frame.state,
-                   frame.timer.phase, frame.timer.valid_s, frame.evaluation.cue)
+                   frame.timer.phase, frame.timer.valid_s, frame.evaluation.cue, frame.wall)
 
 
 def format_clock(seconds: float) -> str:
@@ -77,6 +78,10 @@ def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None
                for limb, code in zip(SKELETON, overlay.limb_status) if code != _NONE}
     pose = PoseFrame(overlay.t_s, 0, overlay.xyz_norm, np.ones(len(overlay.missing), np.float32),
                      np.full_like(overlay.xyz_norm, np.nan), (w, h), overlay.missing)
+    if overlay.wall is not None:
+        from formcheck.wall import draw_wall
+
+        draw_wall(image_bgr, overlay.wall)
     draw_skeleton(image_bgr, pose, colours)
 
     scale = max(0.5, min(w, h) / 480)

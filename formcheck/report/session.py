@@ -45,8 +45,9 @@ def score_recording(recording: Recording, exercise: Exercise) -> tuple[Score, li
     cleaner = Cleaner()
     scorer = Scorer(exercise)
     overlays = []
-    for raw in recording.frames:
-        scored = scorer.update(cleaner.update(raw))
+    walls = recording.walls or [None] * len(recording.frames)
+    for raw, wall in zip(recording.frames, walls):
+        scored = scorer.update(cleaner.update(raw), wall)
         overlays.append(Overlay.from_scored(scored))
     return scorer.finish(_end_time(recording), complete=recording.meta.get("complete", True)), overlays
 
@@ -66,9 +67,13 @@ def score_source(source: str | Path, exercise: Exercise, out_dir: str | Path, *,
                  estimate_progress: Progress | None = None, video_progress: Progress | None = None) -> SessionResult:
     source = Path(source)
     out_dir = Path(out_dir)
-    recording = load_poses(source, model=model, workers=workers, progress=estimate_progress, sample_fps=sample_fps)
+    recording = load_poses(source, model=model, workers=workers, progress=estimate_progress, sample_fps=sample_fps,
+                           wall=exercise.needs_wall)
     score, overlays = score_recording(recording, exercise)
     result = SessionResult(score, str(source), out_dir, recording.meta)
+    if exercise.needs_wall and recording.walls is None:
+        result.notes.append("This recording was made without the wall stage, so the wall checks cannot see: "
+                            "record it with 'formcheck record --wall', or score the video itself.")
     if recording.meta.get("error"):
         result.notes.append(f"The source ended early: {recording.meta['error']}")
     result.files["report.json"] = write_json(report_dict(score, str(source), recording.meta.get("model")),

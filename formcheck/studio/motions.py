@@ -322,7 +322,7 @@ EXERCISES: Mapping[str, ExerciseSpec] = MappingProxyType({
                          # The heel behind the knee is the shin leaning back at the ankle; both say it.
                          "heels_behind_knees": ("heel_not_behind_knee", "shins_vertical"),
                          "feet_too_far_forward": ("heel_not_too_far_ahead", "shins_vertical"),
-                         "back_off_wall": ("back_against_wall",),
+                         "back_off_wall": ("back_against_wall", "lower_back_on_wall"),
                      }),
         ExerciseSpec("forearm_plank", ("hips_high", "hips_low"), "side", _plank,
                      fault_checks={"hips_high": ("hips_too_high",), "hips_low": ("hips_too_low",)}),

@@ -27,8 +27,9 @@ def _lumbar_segment(obs: WallObservation, w: int, h: int) -> tuple[np.ndarray, n
 
 
 def draw_wall(image_bgr: np.ndarray, obs: WallObservation) -> np.ndarray:
-    """A copy of ``image_bgr`` with the wall line, the back contour and the labelled lumbar gap."""
-    out = image_bgr.copy()
+    """Draw the wall line, the back contour and the labelled lumbar gap on ``image_bgr`` (in place,
+    like every drawing stage); returns the image."""
+    out = image_bgr
     h, w = out.shape[:2]
     if obs.line is not None:
         a, b = _px(np.array(obs.line), w, h)
