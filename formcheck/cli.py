@@ -41,8 +41,8 @@ def main() -> None:
     held in good form."""
 
 
-MODEL_HELP = ("pose model: 'full' (bundled, default), 'lite' or 'heavy' if installed, "
-              "or the path of a MediaPipe Pose Landmarker .task file")
+MODEL_HELP = ("pose model: 'full' (bundled, default), 'litert' (the same model on two threads), 'lite' or "
+              "'heavy' if installed, or the path of a MediaPipe Pose Landmarker .task file")
 
 
 @main.command()
