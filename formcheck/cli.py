@@ -12,6 +12,7 @@ from formcheck import __version__
 from formcheck.console import print_error, print_warning, progress_bar, progress_bars, stdout_console
 from formcheck.errors import FormcheckError
 from formcheck.batch.cli import batch_command
+from formcheck.calibrate.cli import calibrate
 from formcheck.exercises.cli import exercises_command, explain_command
 from formcheck.history.cli import db_option, history_command
 from formcheck.live.cli import live
@@ -229,3 +230,4 @@ main.add_command(studio)
 main.add_command(history_command)
 main.add_command(live)
 main.add_command(batch_command)
+main.add_command(calibrate)

@@ -23,6 +23,19 @@ class Threshold:
     bounds: tuple[float, float]  # safety bounds declared by the exercise file
     about: str
     source: str  # where the calibrated value came from
+    origin: str = "default"  # "default" (the exercise's calibration file) or "profile"
+    path: Path | None = None  # the calibration or profile file the value was read from
+    requested: float | None = None  # what a profile asked for, when it lay outside the safety bounds
+
+    @property
+    def clipped(self) -> bool:
+        return self.requested is not None
+
+    def clip_note(self) -> str | None:
+        """``"hip_above_line_max 0.25 clipped to safety bound 0.2"`` when a profile was clipped."""
+        if self.requested is None:
+            return None
+        return f"{self.name} {self.requested:g} clipped to safety bound {self.value:g}"
 
 
 @dataclass(frozen=True)

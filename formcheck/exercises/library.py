@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,19 +19,64 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 
+PROFILES_ENV = "FORMCHECK_PROFILES"
+"""Environment variable naming the user's profile folder (tests point it at a temporary folder)."""
+
+
 @dataclass(frozen=True)
 class DataDirs:
     poses: tuple[Path, ...]
     calibration: tuple[Path, ...]
+    profiles: tuple[Path, ...] = ()  # each holds <profile name>/<exercise>.toml; the first is the user's own
+
+
+def user_profiles_dir() -> Path:
+    """Where ``formcheck calibrate`` writes a person's profiles: ``$FORMCHECK_PROFILES``, else the
+    user's data directory (``platformdirs``), so a profile survives reinstalling the package."""
+    override = os.environ.get(PROFILES_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path  # imported here: only profile look-ups need it
+
+    return user_data_path("formcheck", appauthor=False) / "profiles"
 
 
 def data_dirs() -> DataDirs:
-    """Where exercise and calibration files are looked up, first match wins.
+    """Where exercise, calibration and profile files are looked up, first match wins.
 
-    The one place to add more locations (e.g. a user data directory) later.
+    Profiles: the user's own folder first (:func:`user_profiles_dir`), then the examples shipped in
+    ``calibration/profiles/``.
     """
     root = Path(__file__).resolve().parents[2]
-    return DataDirs(poses=(root / "poses",), calibration=(root / "calibration",))
+    return DataDirs(poses=(root / "poses",), calibration=(root / "calibration",),
+                    profiles=(user_profiles_dir(), root / "calibration" / "profiles"))
+
+
+def find_profile(profile: str | Path, exercise: str, calibration_dir: str | Path | None = None) -> Path:
+    """The profile file for ``exercise``: ``profile`` itself when it is a ``.toml`` path, else
+    ``<dir>/<profile>/<exercise>.toml`` in the profile folders of :func:`data_dirs` (or, when
+    ``calibration_dir`` is given, in ``<calibration_dir>/profiles`` and ``<calibration_dir>`` only).
+
+    The one place where profile names are resolved.
+    """
+    if str(profile).endswith(".toml"):
+        path = Path(profile)
+        if not path.is_file():
+            raise ExerciseError(f"{path}: calibration profile not found")
+        return path
+    name = str(profile).strip()
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ExerciseError(f"invalid profile name {name!r}: use letters, digits, '-' or '_', or a .toml path")
+    if calibration_dir is not None:
+        roots: tuple[Path, ...] = (Path(calibration_dir) / "profiles", Path(calibration_dir))
+    else:
+        # The bare calibration folder is kept as a last resort for profiles made before profiles/ existed.
+        roots = data_dirs().profiles + data_dirs().calibration
+    found = _find(tuple(r / name for r in roots), f"{exercise}.toml")
+    if found is None:
+        raise ExerciseError(f"no calibration profile {name!r} for exercise {exercise!r} (looked in "
+                            + ", ".join(str(r / name) for r in roots) + ")")
+    return found
 
 
 @dataclass(frozen=True)
@@ -66,11 +112,14 @@ def read_exercise_file(path: Path) -> ExerciseFile:
     return spec
 
 
-def read_calibration(path: Path, spec: ExerciseFile, *, partial: bool = False) -> dict[str, Threshold]:
+def read_calibration(path: Path, spec: ExerciseFile, *, partial: bool = False,
+                     clip: bool = False) -> dict[str, Threshold]:
     """Thresholds from one calibration file, checked against what ``spec`` declares.
 
     A default calibration (``partial=False``) must set every declared threshold; a profile may set
-    only some. Every value must lie within the exercise's safety bounds.
+    only some. A value outside the exercise's safety bounds is an error, unless ``clip`` (profiles):
+    then it is clipped to the bound and the threshold remembers what was asked
+    (:meth:`Threshold.clip_note`), so no calibration can make an unsafe position pass.
     """
     raw = _read_toml(path, "calibration file")
     label = f"calibration of exercise {spec.name!r}"
@@ -93,11 +142,16 @@ def read_calibration(path: Path, spec: ExerciseFile, *, partial: bool = False) -
         if decl is None:
             continue
         lo, hi = decl.bounds
+        value, requested = entry.value, None
         if not lo <= entry.value <= hi:
-            problems.append(f"field thresholds.{name}.value: expected a number within the safety bounds "
-                            f"[{lo}, {hi}], got {entry.value}")
-        out[name] = Threshold(name=name, value=entry.value, unit=decl.unit, bounds=decl.bounds,
-                              about=decl.about, source=entry.source)
+            if clip:
+                value, requested = min(max(entry.value, lo), hi), entry.value
+            else:
+                problems.append(f"field thresholds.{name}.value: expected a number within the safety bounds "
+                                f"[{lo}, {hi}], got {entry.value}")
+        out[name] = Threshold(name=name, value=value, unit=decl.unit, bounds=decl.bounds, about=decl.about,
+                              source=entry.source, origin="profile" if partial else "default", path=path,
+                              requested=requested)
     if problems:
         raise ExerciseError(f"{path}: invalid {label}:\n  " + "\n  ".join(problems))
     return out
@@ -133,8 +187,8 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
     """Load an exercise by name (``"wall_sit"``, ``"side_plank_left"``) or from a ``.toml`` path.
 
     Thresholds come from ``<calibration_dir>/<exercise>.toml`` (default: the shipped calibration).
-    ``profile`` overrides some of them: a path to a calibration file, or a name looked up as
-    ``<calibration_dir>/<profile>/<exercise>.toml``.
+    ``profile`` overrides some of them: a path to a calibration file, or a name looked up by
+    :func:`find_profile`. Profile values outside the safety bounds are clipped to them.
     """
     text = str(name_or_path)
     side = None
@@ -161,13 +215,8 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
                             + ", ".join(str(d) for d in cal_dirs))
     thresholds = read_calibration(cal_path, spec)
     if profile is not None:
-        prof = Path(profile)
-        if not prof.suffix == ".toml":
-            found = _find(tuple(d / str(profile) for d in cal_dirs), f"{spec.name}.toml")
-            if found is None:
-                raise ExerciseError(f"no calibration profile {str(profile)!r} for exercise {spec.name!r}")
-            prof = found
-        thresholds.update(read_calibration(prof, spec, partial=True))
+        prof = find_profile(profile, spec.name, calibration_dir)
+        thresholds.update(read_calibration(prof, spec, partial=True, clip=True))
     return Exercise(spec, thresholds, side=side, path=path, calibration_path=cal_path)  # type: ignore[arg-type]
 
 

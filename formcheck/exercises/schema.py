@@ -348,6 +348,8 @@ class CalibrationValue(_Strict):
 
 class CalibrationFile(_Strict):
     exercise: str
+    version: int | None = Field(default=None, ge=1, description="bumped whenever a value changes")
+    about: str | None = Field(default=None, description="who or what the calibration is for, how it was made")
     thresholds: dict[str, CalibrationValue]
 
 
