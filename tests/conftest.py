@@ -47,12 +47,15 @@ def recorded(shared_data: Path, tmp_path_factory):
     cache_dir = tmp_path_factory.mktemp("recordings")
     made: dict[str, Path] = {}
 
-    def get(relative: str) -> Path:
-        if relative not in made:
+    def get(relative: str, wall: bool = False) -> Path:
+        """``wall=True`` also runs the wall stage (for wall exercises)."""
+        key = (relative, wall)
+        if key not in made:
             video = shared_data / relative
-            out = cache_dir / (relative.replace("/", "__").rsplit(".", 1)[0] + ".poses.npz")
-            save_recording(record(video), out)
-            made[relative] = out
-        return made[relative]
+            stem = relative.replace("/", "__").rsplit(".", 1)[0] + ("__wall" if wall else "")
+            out = cache_dir / (stem + ".poses.npz")
+            save_recording(record(video, wall=wall), out)
+            made[key] = out
+        return made[key]
 
     return get

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from formcheck.exercises import EvalContext, Status, load_exercise
+from formcheck.landmarks import Landmark
 from tests.posebuild import WH, frame, moved, side_view
 
 # Wall sit facing right: back on a wall at x = 250, thighs level, shins upright, heel under the knee.
@@ -197,3 +198,16 @@ def test_evaluation_is_fast(wall_sit, plank):
             ex.evaluate(f, WALL)
         per_frame_ms = (time.perf_counter() - t0) / n * 1000
         assert per_frame_ms < 0.2 * 3, per_frame_ms  # budget 0.2 ms; slack for loaded CI machines
+
+
+def test_a_lifted_far_foot_fails_both_feet_down_and_a_hidden_one_reads_level(wall_sit):
+    lifted = side_view(WALL_SIT)
+    xyz = lifted.xyz_norm.copy()
+    xyz[Landmark.right_ankle, 1] -= 200 / WH[1]  # the far ankle two thirds of a shin up
+    ev = wall_sit.evaluate(lifted.replace(xyz_norm=xyz), WALL)
+    assert "both_feet_down" in ev.failing and ev.cue == "Keep both feet on the floor"
+    hidden = side_view(WALL_SIT)
+    missing = hidden.missing.copy()
+    missing[Landmark.right_ankle] = True  # behind the near leg, as MediaPipe reports a side view
+    ev = wall_sit.evaluate(hidden.replace(missing=missing), WALL)
+    assert ev.result("both_feet_down").status is Status.PASS and ev.all_pass

@@ -85,7 +85,7 @@ def test_unknown_landmark_lists_valid_names(copy):
     edit("pose", 'points = ["hip", "knee"]', 'points = ["hip", "kneee"]')
     msg = _error(pose, cal)
     assert "wall_sit.toml" in msg and "exercise 'wall_sit'" in msg
-    assert "checks[2] (id 'thighs_parallel').points[1]" in msg
+    assert "checks[3] (id 'thighs_parallel').points[1]" in msg
     assert "'kneee'" in msg and "left_knee" in msg and "right_foot_index" in msg
 
 
@@ -93,14 +93,14 @@ def test_unknown_check_kind(copy):
     pose, cal, edit = copy
     edit("pose", 'kind = "segment_angle"\npoints = ["hip", "knee"]', 'kind = "segment_slope"\npoints = ["hip", "knee"]')
     msg = _error(pose, cal)
-    assert "checks[2]" in msg and "segment_slope" in msg and "joint_angle" in msg
+    assert "checks[3]" in msg and "segment_slope" in msg and "joint_angle" in msg
 
 
 def test_missing_field(copy):
     pose, cal, edit = copy
     edit("pose", 'cue = "Slide down until your thighs are parallel to the floor"\n', "")
     msg = _error(pose, cal)
-    assert "checks[2] (id 'thighs_parallel'): missing cue" in msg
+    assert "checks[3] (id 'thighs_parallel'): missing cue" in msg
 
 
 def test_missing_top_level_field(copy):

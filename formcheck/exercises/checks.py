@@ -221,8 +221,22 @@ def measure(c: CompiledCondition, scene: Scene) -> float | CannotSee:
     """The condition's value on ``scene``, or why it cannot be seen. Never a guess."""
     unseen = _missing(scene, c.covers)
     if unseen:
+        if _hidden_far_side_is_level(c, scene):
+            return 0.0
         return unseen
     return EVALUATORS[c.spec.kind](c, scene)
+
+
+def _hidden_far_side_is_level(c: CompiledCondition, scene: Scene) -> bool:
+    """A left/right check declared ``other_hidden = "level"`` whose only missing landmarks are on
+    the far side: hidden behind the near limb, which in a side view means level with it."""
+    spec = c.spec
+    if not isinstance(spec, LeftRight) or spec.other_hidden != "level":
+        return False
+    n = len(spec.points)
+    near = c.landmarks[:n] + (c.per or ())
+    far = c.landmarks[n:]
+    return not any(scene.missing[i] for i in near) and any(scene.missing[i] for i in far)
 
 
 __all__ = ["BODY_LENGTHS", "EVALUATORS", "CannotSee", "CompiledCondition", "Scene", "compile_condition",

@@ -128,6 +128,11 @@ class LeftRight(_ConditionBase):
     measure: Literal["joint_angle", "height", "x"]
     points: tuple[LandmarkRef, ...] = Field(min_length=1, max_length=3)
     per: BodyLength | None = None
+    # In a side view the far limb hides behind the near one exactly when the two are level, and a
+    # lifted far leg comes into view (visibility 0.3-0.4 hidden, 0.8-0.9 lifted, on the real wall sit
+    # clip). "level" reads a hidden far-side landmark as level with the near one (difference 0);
+    # the default, "cannot_see", makes the check unjudgeable while it is hidden.
+    other_hidden: Literal["cannot_see", "level"] = "cannot_see"
 
     @model_validator(mode="after")
     def _shape(self):
