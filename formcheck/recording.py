@@ -30,8 +30,6 @@ re-scored without its video.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
+from formcheck.atomic import atomic_open
 from formcheck.errors import RecordingError
 from formcheck.frame import PoseFrame
 from formcheck.landmarks import NUM_LANDMARKS
@@ -131,21 +130,14 @@ def save_recording(recording: Recording, path: str | Path) -> Path:
     path = Path(path)
     if not is_recording_path(path):
         raise RecordingError(f"{path}: a landmark recording's name must end in {SUFFIX}")
-    path.parent.mkdir(parents=True, exist_ok=True)
     arrays = _stack(recording.frames)
     if recording.walls is not None:
         from formcheck.wall import to_arrays
 
         arrays.update(to_arrays(recording.walls))
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, format=np.array(FORMAT_NAME), version=np.array(FORMAT_VERSION),
-                                meta_json=np.array(json.dumps(recording.meta)), **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "wb") as fh:
+        np.savez_compressed(fh, format=np.array(FORMAT_NAME), version=np.array(FORMAT_VERSION),
+                            meta_json=np.array(json.dumps(recording.meta)), **arrays)
     return path
 
 

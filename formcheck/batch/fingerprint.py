@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from formcheck.atomic import atomic_open
 from formcheck.exercises import Exercise
 
 INDEX_NAME = ".formcheck-batch-index.json"
@@ -57,16 +56,8 @@ class HashIndex:
         """Atomic write, only when something was hashed."""
         if not self._dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".part", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self._entries, fh, indent=0, sort_keys=True)
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; the output folder is meant to be shared
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_open(self.path, "w", encoding="utf-8") as fh:
+            json.dump(self._entries, fh, indent=0, sort_keys=True)
         self._dirty = False
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
+
+from formcheck.atomic import atomic_open
 
 COLUMNS = ("source", "stem", "exercise", "profile", "status", "duration_s", "valid_s", "longest_hold_s",
            "breaks", "faults", "frames", "person_found", "complete", "estimated", "seconds", "report", "error")
@@ -18,15 +18,8 @@ TIMING_COLUMNS = ("seconds",)
 
 def _atomic_text(path: Path, write: Callable[[IO[str]], None]) -> Path:
     """An interrupted write never leaves a half table under the final name."""
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            write(fh)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "w", newline="", encoding="utf-8") as fh:
+        write(fh)
     return path
 
 

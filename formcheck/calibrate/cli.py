@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from formcheck.console import print_warning, progress_bar, stdout_console
 from formcheck.errors import FormcheckError
-from formcheck.exercises.evaluation import UNIT_LABELS
+
+if TYPE_CHECKING:  # the fit module pulls in matplotlib: imported when a command runs, not at start-up
+    from formcheck.calibrate.fit import LabelMap
 
 MODEL_HELP = "pose model for videos and cameras: 'full' (bundled, default), 'lite', 'heavy' or a .task file"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from formcheck.exercises import geometry
 from formcheck.exercises.refs import Side, opposite, resolve
 from formcheck.exercises.schema import (
-    Condition, JointAngle, LeftRight, LineDistance, Offset, SegmentAngle, Wall, WallGap,
+    Condition, LeftRight, LineDistance, Offset, WallGap,
 )
 from formcheck.landmarks import Landmark
 

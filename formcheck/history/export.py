@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from formcheck.atomic import atomic_open
 from formcheck.history.records import utc_text
 from formcheck.history.store import HistoryStore, session_status
 
@@ -47,17 +46,8 @@ def export_rows(store: HistoryStore, exercise: str | None = None) -> list[dict[s
 
 def write_csv(rows: list[dict[str, str]], path: str | Path) -> Path:
     """Atomic: an interrupted export never leaves half a file where a good one was."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return Path(path)

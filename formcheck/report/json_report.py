@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from formcheck import __version__
+from formcheck.atomic import atomic_open
 from formcheck.scoring import Score
 
 SCHEMA_VERSION = 1
@@ -45,16 +44,7 @@ def report_dict(score: Score, source: str, model: str | None = None) -> dict:
 
 def write_json(data: dict, path: str | Path) -> Path:
     """Atomic write: an interrupted run never leaves a half-written report."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, allow_nan=False)
-            fh.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1, allow_nan=False)
+        fh.write("\n")
+    return Path(path)
