@@ -68,3 +68,18 @@ def load_landmark_csv(path: Path, wh: tuple[int, int] = (1280, 720), gate: float
         out.append((row.get("label", ""), PoseFrame(i / 30, i, xyz, vis, np.full((NUM_LANDMARKS, 3), np.nan), wh,
                                                       vis < gate)))
     return out
+
+
+def plank_verdict(evaluation) -> str:
+    """A plank evaluation as a label letter: ``i`` not planking, ``h`` hips high, ``l`` hips low,
+    ``c`` correct, ``other`` another check failing or unseen (as the labelled data spell them)."""
+    from formcheck.exercises import Status
+
+    if not evaluation.in_position:
+        return "i"
+    status = {r.id: r.status for r in evaluation.results}
+    if status["hips_too_high"] is Status.FAIL:
+        return "h"
+    if status["hips_too_low"] is Status.FAIL:
+        return "l"
+    return "c" if all(s is Status.PASS for s in status.values()) else "other"

@@ -4,27 +4,16 @@ from collections import Counter
 
 import pytest
 
-from formcheck.exercises import Status, load_exercise
-from tests.posebuild import load_landmark_csv
+from formcheck.exercises import load_exercise
+from tests.posebuild import load_landmark_csv, plank_verdict
 
 pytestmark = pytest.mark.real_data
-
-
-def _predict(ev) -> str:
-    if not ev.in_position:
-        return "i"
-    st = {r.id: r.status for r in ev.results}
-    if st["hips_too_high"] is Status.FAIL:
-        return "H"
-    if st["hips_too_low"] is Status.FAIL:
-        return "L"
-    return "C" if all(s is Status.PASS for s in st.values()) else "other"
 
 
 def test_plank_rules_agree_with_labels(shared_data):
     frames = load_landmark_csv(shared_data / "landmarks" / "exercise-correction-plank-test.csv")
     ex = load_exercise("forearm_plank")
-    confusion = Counter((label, _predict(ex.evaluate(f))) for label, f in frames)
+    confusion = Counter((label, plank_verdict(ex.evaluate(f)).upper()) for label, f in frames)
     agree = sum(confusion[(k, k)] for k in "CHL") / len(frames)
     assert agree >= 0.90, confusion
     # Hips high and hips low are told apart.
@@ -34,6 +23,6 @@ def test_plank_rules_agree_with_labels(shared_data):
 def test_kaggle_correct_planks_are_in_position(shared_data):
     frames = load_landmark_csv(shared_data / "landmarks" / "exercise-correction-plank-kaggle.csv")
     ex = load_exercise("forearm_plank")
-    preds = Counter(_predict(ex.evaluate(f)) for _, f in frames)
-    assert preds["i"] <= 0.05 * len(frames), preds
+    preds = Counter(plank_verdict(ex.evaluate(f)).upper() for _, f in frames)
+    assert preds["I"] <= 0.05 * len(frames), preds
     assert preds["H"] == 0, preds

@@ -14,10 +14,11 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from formcheck.exercises import Status, load_exercise
+from formcheck.exercises import load_exercise
 from formcheck.pipeline import clean
 from formcheck.recording import load_recording
 from formcheck.scoring import Scorer
+from tests.posebuild import plank_verdict
 
 pytestmark = pytest.mark.real_data
 
@@ -48,17 +49,6 @@ def _label(spans, t):
     return spans[-1][2]
 
 
-def _predict(ev) -> str:
-    if not ev.in_position:
-        return "i"
-    st = {r.id: r.status for r in ev.results}
-    if st["hips_too_high"] is Status.FAIL:
-        return "h"
-    if st["hips_too_low"] is Status.FAIL:
-        return "l"
-    return "c" if all(s is Status.PASS for s in st.values()) else "other"
-
-
 @pytest.fixture(scope="module")
 def clips(shared_data, recorded):
     spans = _labels(shared_data)
@@ -70,7 +60,7 @@ def clips(shared_data, recorded):
         agree, judged, i_in = Counter(), Counter(), 0
         for pose in clean(rec):
             lab = _label(spans[clip], pose.t_s)
-            pred = _predict(scorer.update(pose).evaluation)
+            pred = plank_verdict(scorer.update(pose).evaluation)
             if lab == "i":
                 near = any(l != "i" and s - BOUNDARY_S <= pose.t_s < e + BOUNDARY_S for s, e, l in spans[clip])
                 i_in += (not near) and pred != "i"
