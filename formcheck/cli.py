@@ -11,6 +11,7 @@ import click
 from formcheck import __version__
 from formcheck.console import print_error, print_warning, progress_bar, progress_bars, stdout_console
 from formcheck.errors import FormcheckError
+from formcheck.assess.cli import assess
 from formcheck.batch.cli import batch_command
 from formcheck.calibrate.cli import calibrate
 from formcheck.exercises.cli import exercises_command, explain_command
@@ -231,3 +232,4 @@ main.add_command(history_command)
 main.add_command(live)
 main.add_command(batch_command)
 main.add_command(calibrate)
+main.add_command(assess)

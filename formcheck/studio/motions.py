@@ -354,7 +354,14 @@ def get_exercise(name: str) -> ExerciseSpec:
     """The exercise called ``name`` (``wall-sit`` and ``wall_sit`` both work)."""
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     if key not in EXERCISES:
-        raise UnknownExerciseError(f"unknown exercise {name!r}; the studio renders: {', '.join(EXERCISES)}")
+        # Assessment postures (standing, single-leg stance) render like exercises but are not in
+        # the exercise library, so they live in their own registry.
+        from formcheck.studio.postures import POSTURES
+
+        if key in POSTURES:
+            return POSTURES[key]
+        raise UnknownExerciseError(f"unknown exercise {name!r}; the studio renders: {', '.join(EXERCISES)}, "
+                                   f"{', '.join(POSTURES)}")
     return EXERCISES[key]
 
 

@@ -1,0 +1,61 @@
+"""Left/right bias of the pose model on rendered symmetric bodies, with and without mirror averaging.
+
+Renders the studio's ``standing`` posture (front view, a symmetric body, exact ground truth) for a
+few seeds, estimates every frame as seen and mirrored, and prints each asymmetry measure's median
+for the truth, the direct estimate and the mirror-averaged one. The stated uncertainty floors in
+``formcheck.assess.report`` come from these numbers.
+
+    .venv/bin/python benchmarks/assess_bias.py [--seeds 0 1 2 3] [--fault right_shoulder_low]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from formcheck.assess import measures as m
+from formcheck.assess.mirror import average_poses, flip_frame
+from formcheck.estimators import make_estimator
+from formcheck.sources import VideoFrame
+from formcheck.studio import plan_clip
+
+FRONT = (m.shoulder_height_diff_cm, m.hip_height_diff_cm, m.lateral_shift_cm, m.trunk_shift_cm,
+         m.head_tilt_deg, m.knee_valgus_diff_deg)
+
+
+def run(seed: int, fault: str | None) -> dict[str, tuple[float, float, float]]:
+    plan = plan_clip("standing", fault, "front", 2.0, seed=seed, size=(480, 640), fps=10)
+    direct_est, mirror_est = make_estimator(), make_estimator()
+    direct, mirrored = [], []
+    for i, frame in enumerate(plan.frames()):
+        video = VideoFrame(i, float(plan.truth.times_s[i]), frame.rgb)
+        d = direct_est.estimate(video)
+        direct.append(d)
+        mirrored.append(average_poses(d, mirror_est.estimate(flip_frame(video)).mirrored()))
+    truth = plan.truth.pose_frames()
+    out = {}
+    for fn in FRONT:
+        out[fn.__name__] = tuple(float(np.nanmedian([fn(f) for f in frames])) for frames in (truth, direct, mirrored))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3])
+    parser.add_argument("--fault", default=None)
+    args = parser.parse_args()
+    rows: dict[str, list[tuple[float, float, float]]] = {}
+    for seed in args.seeds:
+        for name, triple in run(seed, args.fault).items():
+            rows.setdefault(name, []).append(triple)
+    print(f"{'measure':26s} {'truth':>7s} {'direct err (mean|abs|max)':>27s} {'mirror err (mean|abs|max)':>27s}")
+    for name, triples in rows.items():
+        arr = np.array(triples)
+        d_err, m_err = arr[:, 1] - arr[:, 0], arr[:, 2] - arr[:, 0]
+        print(f"{name:26s} {arr[:, 0].mean():7.2f} {d_err.mean():9.2f}{np.abs(d_err).mean():9.2f}{np.abs(d_err).max():9.2f}"
+              f" {m_err.mean():9.2f}{np.abs(m_err).mean():9.2f}{np.abs(m_err).max():9.2f}")
+
+
+if __name__ == "__main__":
+    main()
