@@ -7,21 +7,13 @@ Default: wall_sit and plank, side view. Prints one line per clip.
 from __future__ import annotations
 
 import argparse
-import math
 import time
 
 import numpy as np
 
 from formcheck.landmarks import Landmark
+from formcheck.studio.accuracy import angle_deg, landmark_error
 from formcheck.studio.clip import plan_clip
-
-BODY = [Landmark.left_shoulder, Landmark.right_shoulder, Landmark.left_hip, Landmark.right_hip,
-        Landmark.left_knee, Landmark.right_knee, Landmark.left_ankle, Landmark.right_ankle]
-
-
-def _angle(p: np.ndarray, a: int, b: int, c: int) -> float:
-    u, v = p[a] - p[b], p[c] - p[b]
-    return math.degrees(math.acos(np.clip(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1)))
 
 
 def measure(exercise: str, fault: str | None, view: str | None, seconds: float, fps: float, seed: int) -> dict:
@@ -30,7 +22,6 @@ def measure(exercise: str, fault: str | None, view: str | None, seconds: float, 
     plan = plan_clip(exercise, fault, view, seconds=seconds, seed=seed, fps=fps)
     truth = plan.truth
     w, h = truth.size_wh
-    height_px_per_m = None
     render_ms, detected, errors, knee_err = [], 0, [], []
     near = "left" if truth.view == "side" else None
     with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False) as pose:
@@ -44,14 +35,11 @@ def measure(exercise: str, fault: str | None, view: str | None, seconds: float, 
             detected += 1
             got = np.array([[lm.x * w, lm.y * h] for lm in res.pose_landmarks.landmark])
             want = truth.xy_px(i)
-            # Body height in pixels: ground-truth extent at the subject's depth (metres -> px).
-            depth = float(truth.image_norm[i, [Landmark.left_hip, Landmark.right_hip], 2].mean())
-            height_px_per_m = plan.camera.fx_px / depth
-            err_px = np.linalg.norm(got[BODY] - want[BODY], axis=1)
-            errors.append(float(err_px.mean()) / (truth.body_height_m * height_px_per_m))
+            # Error as a fraction of body height in pixels at the hips' depth.
+            errors.append(landmark_error(got, truth, i))
             if near:
                 k = [Landmark[f"{near}_hip"], Landmark[f"{near}_knee"], Landmark[f"{near}_ankle"]]
-                knee_err.append(abs(_angle(got, *k) - _angle(want, *k)))
+                knee_err.append(abs(angle_deg(got, *k) - angle_deg(want, *k)))
     n = truth.num_frames
     return {
         "clip": f"{truth.exercise}:{truth.fault or 'good'}:{truth.view}", "frames": n,

@@ -96,3 +96,24 @@ def frame_subject(points_m: np.ndarray, azimuth_deg: float, elevation_deg: float
         shift += cam.rotation[:, 1] * centre_px[1] * mean_depth / cam.fy_px
         target = target + shift
     return Camera.look_at(target + toward_camera * distance, target, hfov_deg, size_wh)
+
+
+def place_camera(target_m, azimuth_deg: float, height_m: float, distance_m: float, hfov_deg: float,
+                 size_wh: tuple[int, int]) -> Camera:
+    """A camera ``height_m`` above the floor and ``distance_m`` away (horizontally) from ``target_m``,
+    in the direction ``azimuth_deg`` (as in :data:`VIEW_AZIMUTH_DEG`), aimed at ``target_m``.
+
+    This is a phone on a tripod set up by hand: its height and distance are chosen, then it is tilted
+    (never rolled) to centre the body. Unlike :func:`frame_subject` it does not guarantee the whole
+    body is in view.
+    """
+    if not (height_m > 0 and math.isfinite(height_m)):
+        raise ValueError(f"camera height must be a positive number of metres, got {height_m}")
+    if not (distance_m >= 0.3 and math.isfinite(distance_m)):
+        raise ValueError(f"camera distance must be at least 0.3 m, got {distance_m}")
+    target = np.asarray(target_m, float)
+    az = math.radians(azimuth_deg)
+    # Subject faces +x; its left is -z (see frame_subject).
+    position = target + np.array([math.cos(az), 0.0, -math.sin(az)]) * distance_m
+    position[1] = height_m
+    return Camera.look_at(position, target, hfov_deg, size_wh)

@@ -9,7 +9,7 @@ from typing import Iterator
 import numpy as np
 
 from formcheck.errors import FormcheckError
-from formcheck.studio.camera import VIEW_AZIMUTH_DEG, Camera, frame_subject
+from formcheck.studio.camera import VIEW_AZIMUTH_DEG, Camera, frame_subject, place_camera
 from formcheck.studio.figure import Look, build_figure, landmark_positions
 from formcheck.studio.groundtruth import GroundTruth, HoldSpan
 from formcheck.studio.mannequin import BodyDims, Skeleton
@@ -47,8 +47,21 @@ class ClipPlan:
 
 def plan_clip(exercise: str, fault: str | None = None, view: str | None = None, seconds: float = 12.0,
               seed: int = 0, size: tuple[int, int] = (640, 360), fps: float = 15.0,
-              randomize: bool = True) -> ClipPlan:
-    """Pose every frame and set up camera and room; ``randomize=False`` gives the plain reference look."""
+              randomize: bool = True, *, yaw_deg: float = 0.0, camera_height_m: float | None = None,
+              camera_distance_m: float | None = None, hfov_deg: float | None = None) -> ClipPlan:
+    """Pose every frame and set up camera and room; ``randomize=False`` gives the plain reference look.
+
+    Camera options (all optional; the defaults frame the whole body from the named view):
+
+    * ``yaw_deg`` swings the camera around the body away from the named ``view``: it is subtracted
+      from the view's azimuth, so from the side view a positive yaw moves the camera toward the
+      body's front (away from an exercise wall), 90 being the front view.
+    * ``camera_height_m`` (above the floor) and ``camera_distance_m`` (horizontal, from the centre of
+      the body's extent over the clip) place the camera by hand and aim it at that centre; the whole
+      body is then no longer guaranteed to be in view. Either one alone keeps the other as the
+      automatic framing would have it.
+    * ``hfov_deg`` is the horizontal field of view (default 60 degrees, jittered when randomized).
+    """
     if seconds <= 0 or seconds > 600:
         raise StudioInputError(f"seconds must be in (0, 600], got {seconds}")
     if fps <= 0 or fps > 120:
@@ -77,8 +90,20 @@ def plan_clip(exercise: str, fault: str | None = None, view: str | None = None, 
     pad = np.array([[0, 0.14, 0], [0, -0.08, 0], [0.1, 0, 0], [-0.1, 0, 0]]) * dims.scale
     pts = (world.reshape(-1, 1, 3) + pad[None]).reshape(-1, 3)
     jitter = rng.uniform(-1, 1, 4) if randomize else np.zeros(4)
-    camera = frame_subject(pts, VIEW_AZIMUTH_DEG[view_name] + 6.0 * jitter[0], 7.0 + 3.0 * jitter[1],
-                           60.0 + 5.0 * jitter[2], (w, h), fill=0.82 + 0.06 * jitter[3])
+    azimuth = VIEW_AZIMUTH_DEG[view_name] - float(yaw_deg) + 6.0 * jitter[0]
+    hfov = float(hfov_deg) if hfov_deg is not None else 60.0 + 5.0 * jitter[2]
+    if not 10.0 <= hfov <= 150.0:
+        raise StudioInputError(f"hfov_deg must be in [10, 150], got {hfov_deg}")
+    camera = frame_subject(pts, azimuth, 7.0 + 3.0 * jitter[1], hfov, (w, h), fill=0.82 + 0.06 * jitter[3])
+    if camera_height_m is not None or camera_distance_m is not None:
+        target = (pts.min(axis=0) + pts.max(axis=0)) / 2
+        away = camera.position_m - target
+        distance = float(camera_distance_m) if camera_distance_m is not None else float(np.hypot(away[0], away[2]))
+        height = float(camera_height_m) if camera_height_m is not None else float(camera.position_m[1])
+        try:
+            camera = place_camera(target, azimuth, height, distance, hfov, (w, h))
+        except ValueError as exc:
+            raise StudioInputError(str(exc)) from None
     scene = make_scene(rng, camera, world.reshape(-1, 3).mean(axis=0), plan.wall_x_m)
     renderer = Renderer(camera, scene, noise_seed=seed)
 
