@@ -27,7 +27,10 @@ from formcheck.report.overlay import STATE_BGR
 from formcheck.sources import VideoFrame
 from formcheck.timer import FrameState
 
-CLIP = "videos/plank/kaiakol-plank_correct_005.mp4"  # a correct forearm plank, 1280x720 30 fps, 6.5 s
+# A correct forearm plank, 640x352 12 fps, 26.9 s: long enough that the window is on the screen for
+# many grabs even when the machine is busy (a 6.5 s clip was sometimes over before one grab landed).
+CLIP = "videos/plank/posture-002.mp4"
+CLIP_HW = (352, 640)
 LIVE = [sys.executable, "-m", "formcheck", "live"]
 
 
@@ -264,8 +267,9 @@ def test_live_on_a_real_clip_shows_overlay_and_scores_like_score(shared_data, xv
     # The saved screenshot is the last image shown: timer band top left in the state colour, and not
     # the raw frame.
     image = cv2.imread(str(shot))
-    assert image is not None and image.shape[:2] == (720, 1280)
-    assert tuple(int(v) for v in image[8, 8]) == STATE_BGR[FrameState.VALID]
+    assert image is not None and image.shape[:2] == CLIP_HW
+    # The clip ends as the person gets up: the band shows whichever state the last frame was in.
+    assert tuple(int(v) for v in image[8, 8]) in set(STATE_BGR.values())
     raw = _last_frame(video)
     assert np.abs(image.astype(int) - raw.astype(int)).mean() > 3
 
