@@ -366,3 +366,20 @@ def test_pause_and_reset_from_the_keyboard(pipelined):
     assert result.frames and result.frames[0].t_s == 0.0
     # The stand-in camera is black: the set-up cue says so (after settling), not "step into view".
     assert {s.cue for s in screen.shown} == {None, TOO_DARK}
+
+
+@pytest.mark.slow
+def test_live_wall_sit_runs_the_wall_stage_and_counts_like_score(xvfb, tmp_path):
+    # The rendered sample: a good wall sit against a wall, held 3.5-15.0 s of 18 s.
+    video = Path(__file__).resolve().parents[1] / "samples" / "wall-sit-side.mp4"
+    env = {**os.environ, "DISPLAY": xvfb}
+    out = subprocess.run(LIVE + ["-e", "wall_sit", "--camera", str(video), "--countdown", "0",
+                                 "-o", str(tmp_path / "live")], capture_output=True, text=True, timeout=180, env=env)
+    assert out.returncode == 0, out.stderr
+    live = json.loads((tmp_path / "live" / "report.json").read_text())
+    assert live["valid_s"] >= 10.0  # the back was seen against the wall: the hold counted
+    scored = subprocess.run([sys.executable, "-m", "formcheck", "score", str(video), "-e", "wall_sit",
+                             "--no-video", "-o", str(tmp_path / "score")], capture_output=True, text=True, timeout=180)
+    assert scored.returncode == 0, scored.stderr
+    expected = json.loads((tmp_path / "score" / "report.json").read_text())
+    assert abs(live["valid_s"] - expected["valid_s"]) <= 0.5

@@ -21,7 +21,9 @@ EXIT_INTERRUPTED = 130
 @click.option("--voice", is_flag=True, help="speak the cues (espeak-ng/espeak if installed, else a bell)")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="folder for the session's reports (default: a new folder under the user data folder)")
-@click.option("--model", default="full", show_default=True, help="pose model (as for 'formcheck record')")
+@click.option("--model", default=None,
+              help="pose model (as for 'formcheck record'; default: litert, on two threads for a quick "
+                   "response, or full for wall exercises, whose wall stage needs its silhouette)")
 @click.option("--countdown", "countdown_s", type=click.FloatRange(min=0.0), default=3.0, show_default=True,
               help="seconds to get into position before timing starts")
 @click.option("--mirror/--no-mirror", default=None,
@@ -56,12 +58,19 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     exercise = load_exercise(exercise_name, profile=profile)
     check_display()
     source, is_file = open_live_source(camera)
-    estimator = make_estimator(model)
+    model = model or ("full" if exercise.needs_wall else "litert")
+    estimator = make_estimator(model, segmentation=exercise.needs_wall)
+    wall = None
+    if exercise.needs_wall:
+        from formcheck.wall import WallTracker
+
+        wall = WallTracker()
     screen = Screen(f"formcheck - {exercise.title}", mirror=(not is_file) if mirror is None else mirror)
     speaker = Voice(enabled=voice)
     history = LiveHistory.start(db, exercise, profile, source.info.name, warn=print_warning)
     coach = LiveCoach(exercise, estimator, screen, speaker, source.info,
-                      CoachOptions(countdown_s=countdown_s, max_seconds=max_seconds), on_progress=history.update)
+                      CoachOptions(countdown_s=countdown_s, max_seconds=max_seconds), on_progress=history.update,
+                      wall=wall)
     try:
         screen.open()
         with LatestFrameCapture(source, realtime=is_file) as capture:
@@ -80,7 +89,7 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     if result.error is not None:
         meta["error"] = str(result.error)
     notes = [f"Live session from {source.info.name}; it ended: {result.ended_by}."]
-    saved = save_session(result.score, exercise, out_dir, recording=Recording(result.frames, meta),
+    saved = save_session(result.score, exercise, out_dir, recording=Recording(result.frames, meta, result.walls),
                          source=source.info.name, model=estimator.name, notes=notes, history_db=db)
     history.finish(result.score, saved.files["report.html"])
     _print_summary(stdout_console(), result, saved)

@@ -94,6 +94,7 @@ class LiveResult:
     ended_by: str                      # "source ended", "quit", "window closed", "interrupted", "camera failed"
     error: FormcheckError | None = None
     cues_shown: list[str] = field(default_factory=list)
+    walls: list | None = None          # the wall stage's observation per scored frame (wall exercises)
 
     @property
     def complete(self) -> bool:
@@ -105,8 +106,11 @@ class LiveCoach:
 
     def __init__(self, exercise: Exercise, estimator, screen: Screen, voice: Voice, info: SourceInfo,
                  options: CoachOptions = CoachOptions(),
-                 on_progress: Callable[[Snapshot], None] | None = None) -> None:
+                 on_progress: Callable[[Snapshot], None] | None = None, wall=None) -> None:
         self.exercise = exercise
+        # The wall stage (formcheck.wall.WallTracker) for wall exercises: it reads the estimator's
+        # segmentation mask, so it runs in the same job as the estimate.
+        self.wall = wall
         # Called with the timer after every scored frame: the session history checkpoints from it.
         self.on_progress = on_progress
         self.estimator = estimator
@@ -128,6 +132,7 @@ class LiveCoach:
         self.scorer = Scorer(self.exercise)
         self.cleaner = Cleaner()
         self.frames: list[PoseFrame] = []
+        self.walls: list = []
         self.countdown_from: float | None = None   # source time the countdown began
         self.offset_s: float | None = None         # source time of scored t = 0
         # A throwaway scorer during the countdown: skeleton and set-up cues, nothing counted.
@@ -161,7 +166,7 @@ class LiveCoach:
                     break
                 if in_flight is not None:
                     job, in_flight = in_flight, None
-                    raw = job.future.result() if job.future else self.estimator.estimate(job.frame)
+                    raw = job.future.result() if job.future else self._estimate(job.frame)
                     # Start the next frame's estimate before drawing this one, if it has arrived.
                     if pool is not None and not self.paused:
                         following = capture.latest(timeout_s=0.0)
@@ -201,7 +206,7 @@ class LiveCoach:
         self.stats.ended_s = time.perf_counter()
         self.stats.delivered, self.stats.dropped = capture.delivered, capture.dropped
         result = LiveResult(self.scorer.finish(self._end_s()), list(self.frames), self.stats, ended_by, error,
-                            self.cues_shown)
+                            self.cues_shown, list(self.walls) if self.wall is not None else None)
         result.score.complete = result.complete
         return result
 
@@ -212,7 +217,7 @@ class LiveCoach:
         t = frame.t_s - self.offset_s if scoring else frame.t_s
         job = _Job(captured, VideoFrame(frame.index, t, frame.rgb), scoring, self._generation)
         if pool is not None:
-            job.future = pool.submit(self.estimator.estimate, job.frame)
+            job.future = pool.submit(self._estimate, job.frame)
         return job
 
     def _show_paused(self, captured: Captured) -> Action | None:
@@ -225,17 +230,26 @@ class LiveCoach:
         if self.paused:
             return self._show_paused(captured)
         job = self._submit(captured, None)
-        return self._present(job, self.estimator.estimate(job.frame))
+        return self._present(job, self._estimate(job.frame))
 
-    def _present(self, job: _Job, raw: PoseFrame) -> Action | None:
+    def _estimate(self, frame: VideoFrame) -> tuple[PoseFrame, object | None]:
+        """Landmarks, and for wall exercises what the wall stage sees: ``(pose, wall or None)``."""
+        raw = self.estimator.estimate(frame)
+        if self.wall is None:
+            return raw, None
+        return raw, self.wall.update(frame, raw, getattr(self.estimator, "last_mask", None))
+
+    def _present(self, job: _Job, estimated: tuple[PoseFrame, object | None]) -> Action | None:
         """Clean, score, choose the cue, show, say."""
+        raw, wall = estimated
         source_t = job.captured.frame.t_s
         if job.generation != self._generation:
             return self.screen.poll()  # estimated before a reset: belongs to the discarded attempt
         scorer, cleaner = (self.scorer, self.cleaner) if job.scoring else self._warmup
-        scored = scorer.update(cleaner.update(raw))
+        scored = scorer.update(cleaner.update(raw), wall)
         if job.scoring:
             self.frames.append(raw)
+            self.walls.append(wall)
             if self.on_progress is not None:
                 self.on_progress(scored.timer)
         # The cue clock is the source's, which never jumps back when scoring starts.
