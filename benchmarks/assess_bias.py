@@ -15,8 +15,7 @@ import argparse
 import numpy as np
 
 from formcheck.assess import measures as m
-from formcheck.assess.mirror import average_poses, flip_frame
-from formcheck.estimators import make_estimator
+from formcheck.assess.mirror import make_mirror_estimator
 from formcheck.sources import VideoFrame
 from formcheck.studio import plan_clip
 
@@ -26,13 +25,11 @@ FRONT = (m.shoulder_height_diff_cm, m.hip_height_diff_cm, m.lateral_shift_cm, m.
 
 def run(seed: int, fault: str | None) -> dict[str, tuple[float, float, float]]:
     plan = plan_clip("standing", fault, "front", 2.0, seed=seed, size=(480, 640), fps=10)
-    direct_est, mirror_est = make_estimator(), make_estimator()
-    direct, mirrored = [], []
-    for i, frame in enumerate(plan.frames()):
-        video = VideoFrame(i, float(plan.truth.times_s[i]), frame.rgb)
-        d = direct_est.estimate(video)
-        direct.append(d)
-        mirrored.append(average_poses(d, mirror_est.estimate(flip_frame(video)).mirrored()))
+    estimator = make_mirror_estimator()
+    pairs = [estimator.estimate_both(VideoFrame(i, float(plan.truth.times_s[i]), frame.rgb))
+             for i, frame in enumerate(plan.frames())]
+    estimator.close()
+    direct, mirrored = [d for d, _ in pairs], [avg for _, avg in pairs]
     truth = plan.truth.pose_frames()
     out = {}
     for fn in FRONT:

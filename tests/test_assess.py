@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from formcheck.assess import measures as m
-from formcheck.assess.mirror import average_poses, flip_frame
+from formcheck.assess.mirror import average_poses
 from formcheck.assess.report import SPECS, read, result, spread_error
 from formcheck.assess.steps import analyse_front
 from formcheck.frame import PoseFrame
@@ -29,20 +29,15 @@ FRONT = ("shoulder_height_diff_cm", "hip_height_diff_cm", "lateral_shift_cm", "t
 @lru_cache(maxsize=None)
 def _estimated(fault: str | None, seed: int):
     """Truth, direct and mirror-averaged PoseFrames of a 2 s portrait render of the standing posture."""
-    from formcheck.estimators import make_estimator
+    from formcheck.assess.mirror import make_mirror_estimator
     from formcheck.studio import plan_clip
 
     plan = plan_clip("standing", fault, "front", 2.0, seed=seed, size=(480, 640), fps=10)
-    direct_est, mirror_est = make_estimator(), make_estimator()
-    direct, mirrored = [], []
-    for i, frame in enumerate(plan.frames()):
-        video = VideoFrame(i, float(plan.truth.times_s[i]), frame.rgb)
-        d = direct_est.estimate(video)
-        direct.append(d)
-        mirrored.append(average_poses(d, mirror_est.estimate(flip_frame(video)).mirrored()))
-    direct_est.close()
-    mirror_est.close()
-    return plan.truth.pose_frames(), direct, mirrored
+    estimator = make_mirror_estimator()
+    pairs = [estimator.estimate_both(VideoFrame(i, float(plan.truth.times_s[i]), frame.rgb))
+             for i, frame in enumerate(plan.frames())]
+    estimator.close()
+    return plan.truth.pose_frames(), [d for d, _ in pairs], [m for _, m in pairs]
 
 
 def _by_name(frames, mirrored: bool):

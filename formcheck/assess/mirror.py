@@ -50,9 +50,13 @@ class MirrorAveragingEstimator:
         self.name = f"{estimator.name}+mirror"
 
     def estimate(self, frame: VideoFrame) -> PoseFrame:
+        return self.estimate_both(frame)[1]
+
+    def estimate_both(self, frame: VideoFrame) -> tuple[PoseFrame, PoseFrame]:
+        """``(as seen, mirror-averaged)``: both, for measuring how much the averaging removes."""
         direct = self._direct.estimate(frame)
         flipped = self._mirror.estimate(flip_frame(frame)).mirrored()
-        return average_poses(direct, flipped)
+        return direct, average_poses(direct, flipped)
 
     def close(self) -> None:
         self._direct.close()
