@@ -43,7 +43,7 @@ def main() -> None:
     held in good form."""
 
 
-MODEL_HELP = ("pose model: 'full' (bundled, default), 'litert' (the same model on two threads), 'lite' or "
+MODEL_HELP = ("pose model: 'full' (bundled, default), 'litert' (the same model run directly, faster to respond), 'lite' or "
               "'heavy' if installed, or the path of a MediaPipe Pose Landmarker .task file")
 
 

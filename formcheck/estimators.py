@@ -28,7 +28,10 @@ from formcheck.sources import VideoFrame
 BUNDLED_MODELS = {"lite": 0, "full": 1, "heavy": 2}
 DEFAULT_MODEL = "full"
 # The bundled full model run directly with LiteRT (formcheck.litert): the same landmarks as "full"
-# (median difference 0.07 % of torso length), with inference on two threads instead of one.
+# (median difference 0.07 % of torso length) without MediaPipe's graph around it. One inference
+# thread: both places it runs already keep the other core busy (live draws the previous frame
+# there; record runs a second process), and a second thread then only adds contention
+# (live at 640x480 30 fps: 2 frames dropped of 390 with one thread, 7 with two).
 LITERT_MODEL = "litert"
 
 
@@ -204,7 +207,7 @@ class TaskEstimator:
 def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
                    segmentation: bool = False) -> PoseEstimator:
     """``"full"`` / ``"lite"`` / ``"heavy"`` name a bundled model, ``"litert"`` runs the bundled full
-    model directly on two threads; anything ending in ``.task`` is a file.
+    model directly with LiteRT; anything ending in ``.task`` is a file.
 
     ``segmentation`` also computes the person's mask (``estimator.last_mask``), which the wall
     stage needs; it costs about as much again as the pose itself, so only wall exercises ask.
@@ -215,7 +218,7 @@ def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
                              "compute; use --model full")
         from formcheck.litert import LiteRTEstimator
 
-        return LiteRTEstimator()
+        return LiteRTEstimator(threads=1)
     if model.endswith(".task") or os.sep in model or "/" in model:
         if segmentation:
             raise ModelError("the wall checks need a segmentation mask, which only the bundled models "
