@@ -17,7 +17,6 @@ import contextlib
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,19 +37,14 @@ def display():
         return
     if not shutil.which("Xvfb"):
         sys.exit("no DISPLAY and no Xvfb (Debian: apt-get install xvfb)")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as fh:
-        name = ":" + fh.readline().strip()
-    os.environ["DISPLAY"] = name
-    try:
-        yield name
-    finally:
-        del os.environ["DISPLAY"]
-        proc.terminate()
-        proc.wait(timeout=5)
+    from tests.xdisplay import xvfb_display
+
+    with xvfb_display("1280x800x24") as name:
+        os.environ["DISPLAY"] = name
+        try:
+            yield name
+        finally:
+            del os.environ["DISPLAY"]
 
 
 def letterboxed_clip(source: Path | None, out: Path, seconds: float) -> Path:

@@ -104,12 +104,14 @@ class Scorer:
         self.timer = HoldTimer(timer_config or timer_config_for(exercise))
         self.rows: list[FrameRow] = []
         self._sides: Counter[str] = Counter()
-        self.motion = MotionTracker()
+        # Only exercises with speed conditions pay for the motion stage on every frame.
+        self.motion = MotionTracker() if exercise.needs_motion else None
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
         """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""
-        motion = self.motion.update(pose)
-        context = replace(self.context or EvalContext(), speeds_px_s=motion.speeds_px_s)
+        context = self.context or EvalContext()
+        if self.motion is not None:
+            context = replace(context, speeds_px_s=self.motion.update(pose).speeds_px_s)
         if wall is not None:
             context = replace(context, wall_line=wall.line, wall_gaps={
                 "lumbar": wall.lumbar_gap, "shoulder": wall.shoulder_gap, "hip": wall.hip_gap})

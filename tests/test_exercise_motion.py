@@ -67,3 +67,25 @@ def test_speed_thresholds_must_be_declared_per_second():
     base["thresholds"]["still"] = {"unit": "body", "bounds": [0, 1], "about": "a"}
     with pytest.raises(ValidationError, match="body_per_s"):
         ExerciseFile.model_validate(base)
+
+
+def test_only_exercises_with_speed_conditions_run_the_motion_stage():
+    from formcheck.exercises import Threshold, list_exercises, load_exercise
+    from formcheck.exercises.exercise import Exercise
+    from formcheck.scoring import Scorer
+
+    # None of the shipped exercises judges speed: the scorer skips the stage on every frame.
+    for info in list_exercises():
+        assert Scorer(load_exercise(info.name)).motion is None, info.name
+    spec = ExerciseFile.model_validate(dict(
+        name="demo", title="Demo", description="d", setup="s", view={"kind": "side", "width_ratio": "w"},
+        required_landmarks=["hip"], entry={"cue": "c", "conditions": [
+            {"kind": "speed", "points": ["hip"], "per": "leg", "max": "still"}]},
+        checks=[{"id": "x", "cue": "c", "kind": "joint_angle", "points": ["shoulder", "hip", "knee"], "min": "a"}],
+        hold={"min_s": 1, "max_s": 2},
+        thresholds={"w": {"unit": "body", "bounds": [0, 1], "about": "a"},
+                    "a": {"unit": "deg", "bounds": [0, 180], "about": "a"},
+                    "still": {"unit": "body_per_s", "bounds": [0, 1], "about": "a"}}))
+    thresholds = {name: Threshold(name, value, unit, (0.0, 180.0), "", "test")
+                  for name, value, unit in (("w", 0.5, "body"), ("a", 90.0, "deg"), ("still", 0.2, "body_per_s"))}
+    assert Scorer(Exercise(spec, thresholds)).motion is not None

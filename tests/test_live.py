@@ -26,6 +26,7 @@ from formcheck.live.voice import Voice
 from formcheck.report.overlay import STATE_BGR
 from formcheck.sources import VideoFrame
 from formcheck.timer import FrameState
+from tests.xdisplay import xvfb_display
 
 # A correct forearm plank, 640x352 12 fps, 26.9 s: long enough that the window is on the screen for
 # many grabs even when the machine is busy (a 6.5 s clip was sometimes over before one grab landed).
@@ -200,15 +201,8 @@ def xvfb():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as fh:
-        display = ":" + fh.readline().strip()
-    yield display
-    proc.terminate()
-    proc.wait(timeout=10)
+    with xvfb_display() as display:
+        yield display
 
 
 def grab_root(display: str) -> np.ndarray | None:

@@ -101,6 +101,15 @@ class Exercise:
         return f"Exercise({self.name!r})"
 
     @property
+    def needs_motion(self) -> bool:
+        """Whether any condition (entry, check or rep phase) is judged on movement speed."""
+        spec = self.spec
+        conditions = [*spec.entry.conditions, *spec.checks]
+        if spec.reps:
+            conditions += [c for phase in spec.reps.phases for c in phase.conditions]
+        return any(c.kind == "speed" for c in conditions)
+
+    @property
     def needs_wall(self) -> bool:
         """Whether any check is judged against a wall (the wall stage must run on the pixels)."""
         return any(c.kind in ("wall", "wall_gap") for c in self.checks)

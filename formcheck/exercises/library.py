@@ -98,14 +98,19 @@ def _read_toml(path: Path, what: str) -> dict:
         raise ExerciseError(f"{path}: {what} is not valid TOML: {exc}") from None
 
 
+def _validate(model, raw: dict, path: Path, label: str):
+    """``model.model_validate(raw)``; a failure becomes one ExerciseError naming file, label and fields."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ExerciseError(format_validation_error(exc, path, label, raw)) from None
+
+
 def read_exercise_file(path: Path) -> ExerciseFile:
     """Parse and validate one exercise file; errors name the file, exercise and field."""
     raw = _read_toml(path, "exercise file")
     label = f"exercise {raw.get('name', path.stem)!r}"
-    try:
-        spec = ExerciseFile.model_validate(raw)
-    except ValidationError as exc:
-        raise ExerciseError(format_validation_error(exc, path, label, raw)) from None
+    spec = _validate(ExerciseFile, raw, path, label)
     if spec.name != path.stem:
         raise ExerciseError(f"{path}: invalid {label}:\n  field name: expected the file's name "
                             f"{path.stem!r}, got {spec.name!r}")
@@ -123,10 +128,7 @@ def read_calibration(path: Path, spec: ExerciseFile, *, partial: bool = False,
     """
     raw = _read_toml(path, "calibration file")
     label = f"calibration of exercise {spec.name!r}"
-    try:
-        cal = CalibrationFile.model_validate(raw)
-    except ValidationError as exc:
-        raise ExerciseError(format_validation_error(exc, path, label, raw)) from None
+    cal = _validate(CalibrationFile, raw, path, label)
     problems = []
     if cal.exercise != spec.name:
         problems.append(f"field exercise: expected {spec.name!r}, got {cal.exercise!r}")
