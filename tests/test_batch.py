@@ -156,3 +156,20 @@ def jobs_from_sources_like(paths: list[Path]) -> list[ClipJob]:
     from formcheck.batch.jobs import with_unique_stems
 
     return with_unique_stems([ClipJob(p, "forearm_plank") for p in paths])
+
+
+def test_a_worker_killed_mid_clip_loses_no_clip(shared_data, tmp_path):
+    from formcheck.batch.backends import LocalPool
+    from tests.killer import WorkerKiller
+
+    clips = _clips(shared_data, tmp_path / "clips", *SHORT_CLIPS)
+    jobs = jobs_from_sources([clips], "forearm_plank")
+    pool = LocalPool(2)
+    with WorkerKiller(shared_data / rel for rel in SHORT_CLIPS) as killer:
+        report = run_batch(jobs, tmp_path / "out", pool)
+    assert killer.killed is not None, "no worker was caught mid-clip"
+    assert pool.replaced_pools == 1
+    assert [r["status"] for r in report.rows] == ["scored", "scored"]
+    assert all((tmp_path / "out" / r["stem"] / "batch.json").is_file() for r in report.rows)
+    # The reports are complete, so a rerun has nothing left to do.
+    assert [r["status"] for r in run_batch(jobs, tmp_path / "out", LocalPool(2)).rows] == ["skipped", "skipped"]

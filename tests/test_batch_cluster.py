@@ -38,20 +38,41 @@ def _comparable(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in TIMING_COLUMNS} for row in rows]
 
 
-def test_cluster_summary_equals_the_local_pool_summary(shared_data, tmp_path, dask_cluster):
-    clips = tmp_path / "clips"
-    clips.mkdir()
+@pytest.fixture(scope="module")
+def clip_folder(shared_data, tmp_path_factory):
+    clips = tmp_path_factory.mktemp("clips")
     for rel in CLIPS:
         (clips / Path(rel).name).symlink_to(shared_data / rel)  # read in place
     (clips / "broken.mp4").write_bytes(b"not a video")
-    jobs = jobs_from_sources([clips], "forearm_plank")
+    return clips
 
-    local = run_batch(jobs, tmp_path / "local", LocalPool(2))
-    cluster = run_batch(jobs, tmp_path / "cluster", DaskCluster(dask_cluster))
+
+@pytest.fixture(scope="module")
+def local_run(clip_folder, tmp_path_factory):
+    out = tmp_path_factory.mktemp("local")
+    return out, run_batch(jobs_from_sources([clip_folder], "forearm_plank"), out, LocalPool(2))
+
+
+def test_cluster_summary_equals_the_local_pool_summary(clip_folder, local_run, tmp_path, dask_cluster):
+    local_out, local = local_run
+    cluster = run_batch(jobs_from_sources([clip_folder], "forearm_plank"), tmp_path / "cluster",
+                        DaskCluster(dask_cluster))
 
     assert [r["status"] for r in local.rows] == ["failed", "scored", "scored", "scored"]
     assert _comparable(cluster.rows) == _comparable(local.rows)
     assert (tmp_path / "cluster" / "summary.csv").read_text().count("\n") == 5
-    local_csv = (tmp_path / "local" / "summary.jsonl").read_text().splitlines()
-    cluster_csv = (tmp_path / "cluster" / "summary.jsonl").read_text().splitlines()
-    assert len(local_csv) == len(cluster_csv) == 4
+    local_lines = (local_out / "summary.jsonl").read_text().splitlines()
+    cluster_lines = (tmp_path / "cluster" / "summary.jsonl").read_text().splitlines()
+    assert len(local_lines) == len(cluster_lines) == 4
+
+
+def test_a_cluster_worker_killed_mid_clip_loses_no_clip(shared_data, clip_folder, local_run, tmp_path,
+                                                         dask_cluster):
+    from tests.killer import WorkerKiller
+
+    with WorkerKiller(shared_data / rel for rel in CLIPS) as killer:
+        cluster = run_batch(jobs_from_sources([clip_folder], "forearm_plank"), tmp_path / "cluster",
+                            DaskCluster(dask_cluster))
+    assert killer.killed is not None, "no worker was caught mid-clip"
+    # Dask's nanny restarts the worker and the scheduler runs its clip again elsewhere.
+    assert _comparable(cluster.rows) == _comparable(local_run[1].rows)

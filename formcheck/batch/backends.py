@@ -11,6 +11,7 @@ import os
 import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from formcheck.batch.work import ClipOutcome, ClipTask, base_row, score_clip, with_data
@@ -55,29 +56,62 @@ def _quiet_worker() -> None:
     os.dup2(devnull, 2)
 
 
+# A clip whose worker dies is scored again this many times before it becomes a failed row. When a
+# pool process dies, every clip in flight in that pool is lost with it (the pool cannot tell whose
+# clip killed it), so an innocent clip must survive a neighbour's crash; a clip that kills its
+# worker every time still ends as a row instead of breaking the batch.
+RETRIES_AFTER_LOST_WORKER = 2
+
+
 class LocalPool:
-    """One clip per process, one process per core (each clip estimated on one core)."""
+    """One clip per process, one process per core (each clip estimated on one core).
+
+    A worker that dies (killed, out of memory, a crash in native code) breaks a
+    ``ProcessPoolExecutor`` for good; the pool is then replaced and the clips that were in flight
+    are submitted again, so the batch still finishes.
+    """
 
     def __init__(self, processes: int | None = None) -> None:
-        processes = processes or default_processes()
+        self._processes = processes or default_processes()
+        self._pool = self._new_pool()
+        self._window = IN_FLIGHT_PER_SLOT * self._processes
+        self.replaced_pools = 0  # how often a lost worker forced a new pool
+
+    def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: MediaPipe's threads do not survive a fork.
-        self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=mp.get_context("spawn"),
-                                         initializer=_quiet_worker)
-        self._window = IN_FLIGHT_PER_SLOT * processes
+        return ProcessPoolExecutor(max_workers=self._processes, mp_context=mp.get_context("spawn"),
+                                   initializer=_quiet_worker)
 
     def run(self, tasks: Sequence[ClipTask]) -> Iterator[ClipOutcome]:
         pending = iter(tasks)
+        retry: list[ClipTask] = []
+        attempts: dict[str, int] = {}  # stem -> times a worker died under it
         running: dict[Future, ClipTask] = {}
         while True:
-            for task in _take(pending, self._window - len(running)):
+            for task in [*retry, *_take(pending, self._window - len(running) - len(retry))]:
                 running[self._pool.submit(score_clip, with_data(task))] = task
+            retry = []
             if not running:
                 return
             done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken = any(isinstance(f.exception(), BrokenProcessPool) for f in done)
+            if broken:
+                done, _ = wait(running)  # a broken pool settles every future it holds, at once
             for future in done:
                 task = running.pop(future)
                 exc = future.exception()
-                yield lost_outcome(task, exc) if exc else future.result()
+                if isinstance(exc, BrokenProcessPool) and attempts.get(task.stem, 0) < RETRIES_AFTER_LOST_WORKER:
+                    attempts[task.stem] = attempts.get(task.stem, 0) + 1
+                    retry.append(task)
+                else:
+                    yield lost_outcome(task, exc) if exc else future.result()
+            if broken:
+                self._replace_pool()
+
+    def _replace_pool(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+        self.replaced_pools += 1
 
     def close(self, abort: bool = False) -> None:
         if not abort:
