@@ -1,11 +1,13 @@
 """formcheck batch throughput: local process pool vs a Dask cluster, same clips, same run.
 
-    python benchmarks/batch_throughput.py [--clip REL ...] [--exercise forearm_plank] [--cluster ADDRESS]
+    python benchmarks/batch_throughput.py [--clip REL ...] [--exercise forearm_plank] [--cluster ADDRESS] [--copies 15]
 
 Without --cluster a LocalCluster (2 worker processes, 1 thread each, loopback) is started here.
 For each backend: a cold run into a fresh folder (pose estimation + reports). Then a re-score of
 the local run's folder from its cached landmark recordings (stamps removed, as a calibration change
-would make them stale), and the scoring alone (recording loaded, cleaned, scored) in this process.
+would make them stale); the same at scale (--copies name-copies of each clip, so the pool's
+start-up is paid once, as in a real batch of hundreds); and the scoring alone (recording loaded,
+cleaned, scored, no files) in this process.
 Prints clips per minute and x real time (seconds of video per second of wall time).
 The machine may be shared: timings are noisy, run it twice before believing a difference.
 """
@@ -13,6 +15,7 @@ The machine may be shared: timings are noisy, run it twice before believing a di
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -60,11 +63,39 @@ def _rescore_in_process(out: Path, exercise: str) -> tuple[float, float]:
     return time.perf_counter() - started, video_s
 
 
+def _rescore_at_scale(clips: Path, cached_out: Path, work: Path, exercise: str, copies: int) -> None:
+    """Re-score ``copies`` name-copies of every clip from cached recordings, as a calibration change
+    over a large batch would: enough clips that the pool's start-up is paid once, not per clip."""
+    from formcheck.batch import jobs_from_sources
+    from formcheck.batch.backends import LocalPool
+
+    folder, out = work / "many", work / "many-out"
+    folder.mkdir()
+    for clip in sorted(clips.iterdir()):
+        cached = cached_out / clip.stem / f"{clip.stem}.poses.npz"
+        if not cached.is_file():
+            continue
+        for k in range(copies):
+            stem = f"{clip.stem}-{k:03d}"
+            (folder / f"{stem}{clip.suffix}").symlink_to(clip.resolve())
+            (out / stem).mkdir(parents=True)
+            os.link(cached, out / stem / f"{stem}.poses.npz")
+    jobs = jobs_from_sources([folder], exercise)
+    _timed_batch(jobs, out, LocalPool(2))  # hashes every clip once, as the first run of a batch did
+    for stamp in out.glob("*/batch.json"):
+        stamp.unlink()
+    seconds, rows = _timed_batch(jobs, out, LocalPool(2))
+    assert not any(r.get("estimated") for r in rows), "re-score estimated poses again"
+    _line(f"local pool, re-score {len(rows)} clips", seconds, rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clip", action="append", help="clip relative to the shared data folder")
     parser.add_argument("--exercise", default="forearm_plank")
     parser.add_argument("--cluster", default=None, help="an existing Dask scheduler address")
+    parser.add_argument("--copies", type=int, default=15,
+                        help="name-copies of each clip for the re-score at scale (default 15)")
     args = parser.parse_args()
 
     from formcheck.batch import jobs_from_sources
@@ -97,6 +128,8 @@ def main() -> None:
         seconds, rows = _timed_batch(jobs, Path(tmp) / "local", LocalPool(2))
         assert not any(r.get("estimated") for r in rows), "re-score estimated poses again"
         _line("local pool, re-score from cache", seconds, rows)
+
+        _rescore_at_scale(folder, Path(tmp) / "local", Path(tmp), args.exercise, args.copies)
 
         seconds, video_s = _rescore_in_process(Path(tmp) / "local", args.exercise)
         print(f"{'scoring alone (in process)':<34} {len(jobs)} clips  {seconds:7.2f} s  "
