@@ -59,3 +59,19 @@ def recorded(shared_data: Path, tmp_path_factory):
         return made[key]
 
     return get
+
+
+@pytest.fixture(scope="module")
+def xvfb():
+    """A private X display; skipped without Xvfb on a user's machine, a failure in CI."""
+    import shutil
+
+    from tests.xdisplay import xvfb_display
+
+    if not shutil.which("Xvfb"):
+        message = "Xvfb not installed (Debian: apt-get install xvfb)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with xvfb_display() as display:
+        yield display

@@ -1,14 +1,15 @@
 """``formcheck assess``: the guided balance and symmetry assessment.
 
 Registered in the main group by ``formcheck.cli`` (``from formcheck.assess.cli import assess``).
-Each step reads its own video (``--step-video front=PATH``) or, for steps without one, the camera
-(``--camera``) for the step's length after a countdown. ``--no-window`` prints the set-up text
-and countdown to the terminal instead of drawing them.
+Steps with their own video (``--step-video front=PATH``) are read from it; the others run in order
+from one camera stream (``--camera``; a video file plays in real time, as a camera would), each
+waiting for the set-up, counting down and measuring (:mod:`formcheck.assess.guided`), in a window
+or, with ``--no-window``, in the terminal.
 """
 
 from __future__ import annotations
 
-import time
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -30,24 +31,39 @@ def _parse_step_videos(items: tuple[str, ...]) -> dict[str, Path]:
     return out
 
 
-def _frames_of(spec: str, seconds: float | None) -> Iterator:
-    """Video frames of a file (all of it) or a camera (for ``seconds``)."""
+def _frames_of(spec: str) -> Iterator:
+    """Every frame of a step's own video file."""
     from formcheck.live.sources import open_live_source
 
-    source, is_file = open_live_source(spec)
-    start = time.monotonic()
-    # Sources release their device/file when their own iteration ends.
-    for frame in source:
-        yield frame
-        if not is_file and seconds is not None and time.monotonic() - start >= seconds:
-            break
+    source, _ = open_live_source(spec)
+    yield from source
 
 
-def _countdown(step, countdown_s: float) -> None:
-    click.echo(f"\n{step.title}: {step.setup}")
-    for left in range(int(round(countdown_s)), 0, -1):
-        click.echo(f"  starting in {left} ...")
-        time.sleep(1.0)
+def _newest_frames(capture) -> Iterator:
+    """The capture's newest frames until its source ends; a source that failed raises its error."""
+    while not capture.exhausted:
+        captured = capture.latest(timeout_s=0.5)
+        if captured is not None:
+            yield captured.frame
+    if capture.error is not None:
+        raise capture.error
+
+
+def _guided(steps, camera: str, model: str, mirror_average: bool, countdown_s: float, presenter):
+    """Run ``steps`` in order from one camera (a video file plays in real time, as a camera would)."""
+    from formcheck.assess.guided import GuidedAssessment
+    from formcheck.assess.runner import make_estimator_for
+    from formcheck.live.capture import LatestFrameCapture
+    from formcheck.live.sources import open_live_source
+
+    source, is_file = open_live_source(camera)
+    estimator = make_estimator_for(model, mirror_average)
+    try:
+        with LatestFrameCapture(source, realtime=is_file) as capture:
+            outcome = GuidedAssessment(steps, estimator, presenter, countdown_s).run(_newest_frames(capture))
+    finally:
+        estimator.close()
+    return outcome, estimator.name
 
 
 @click.command("assess")
@@ -63,28 +79,57 @@ def _countdown(step, countdown_s: float) -> None:
               help="estimate each frame and its mirror image and average (cancels the model's left/right bias)")
 @click.option("--countdown", "countdown_s", type=click.FloatRange(min=0.0), default=3.0, show_default=True)
 @click.option("--no-window", is_flag=True, help="guide in the terminal instead of a window")
+@click.option("--screenshot", type=click.Path(path_type=Path), default=None, hidden=True,
+              help="save the last image shown in the window (for tests)")
 @db_option
 def assess(camera: str, step_videos: tuple[str, ...], only: str | None, out_dir: Path, model: str,
-           mirror_average: bool, countdown_s: float, no_window: bool, db: Path | None) -> None:
+           mirror_average: bool, countdown_s: float, no_window: bool, screenshot: Path | None,
+           db: Path | None) -> None:
     """Guided balance and symmetry assessment: standing front and side, single-leg stance on each
     leg, squats. Writes an HTML report and saves the measures to the history."""
-    from formcheck.assess.runner import run_assessment
+    from formcheck.assess.runner import estimate_steps, finish_assessment
     from formcheck.assess.steps import STEPS
+    from formcheck.console import print_warning
 
     videos = _parse_step_videos(step_videos)
     wanted = [s for s in STEPS if only is None or s.name in {x.strip() for x in only.split(",")}]
     if not wanted:
-        raise click.BadParameter("no known step named", param_hint="--steps")
-    sources = {}
-    for step in wanted:
-        if step.name in videos:
-            sources[step.name] = (lambda p=videos[step.name]: _frames_of(str(p), None))
-        else:
-            def live(step=step):
-                _countdown(step, countdown_s)
-                return _frames_of(camera, step.seconds)
-            sources[step.name] = live
-    report = run_assessment(sources, model=model, mirror_average=mirror_average, out_dir=out_dir, db=db)
+        raise click.BadParameter(f"no known step named; steps: {', '.join(s.name for s in STEPS)}",
+                                 param_hint="--steps")
+    for path in videos.values():
+        if not path.is_file():
+            raise click.BadParameter(f"{path}: no such video file", param_hint="--step-video")
+    from_camera = [s for s in wanted if s.name not in videos]
+    presenter = None
+    if from_camera:
+        from formcheck.assess.presenters import TerminalPresenter, WindowPresenter
+
+        presenter = TerminalPresenter(click.echo) if no_window else WindowPresenter()
+    notes: list[str] = []
+    outcome = None
+    try:
+        poses, name = estimate_steps({s.name: (lambda p=videos[s.name]: _frames_of(str(p)))
+                                      for s in wanted if s.name in videos}, model, mirror_average)
+        if from_camera:
+            outcome, name = _guided(from_camera, camera, model, mirror_average, countdown_s, presenter)
+            poses.update(outcome.poses)
+            if outcome.stopped:
+                notes.append(f"The assessment ended early: {outcome.stopped}. Steps measured: "
+                             f"{', '.join(outcome.completed) or 'none'}.")
+    finally:
+        if presenter is not None:
+            if screenshot is not None and hasattr(presenter, "save"):
+                presenter.save(screenshot)
+            presenter.close()
+    report = finish_assessment(poses, name, mirror_average, out_dir, db, notes)
     for r in report.results:
         click.echo(f"{r.title:28s} {r.reading}")
     click.echo(f"report: {report.html_path}")
+    for note in notes:
+        print_warning(note)
+    if outcome is not None and outcome.ended_by == "source failed":
+        sys.exit(1)
+    if outcome is not None and outcome.ended_by == "interrupted":
+        from formcheck.cli import EXIT_INTERRUPTED
+
+        sys.exit(EXIT_INTERRUPTED)

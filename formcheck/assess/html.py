@@ -45,7 +45,8 @@ def body_diagram_svg(results: Sequence[Result]) -> str:
             f'role="img" aria-label="body diagram">{defs}{_FIGURE}{"".join(marks)}</svg>')
 
 
-def render_html(results: Sequence[Result], weaker: str | None, model: str, mirrored: bool) -> str:
+def render_html(results: Sequence[Result], weaker: str | None, model: str, mirrored: bool,
+                notes: Sequence[str] = ()) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(r.title)}</td><td>{html.escape(_value(r))}</td>"
         f"<td>{html.escape(r.reading)}</td></tr>" for r in results)
@@ -57,9 +58,9 @@ def render_html(results: Sequence[Result], weaker: str | None, model: str, mirro
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>formcheck assessment</title>
 <style>body{{font-family:sans-serif;max-width:900px;margin:2em auto}}td,th{{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}}
-.wrap{{display:flex;gap:2em;align-items:flex-start}}</style></head><body>
+.wrap{{display:flex;gap:2em;align-items:flex-start}}.note{{color:#a04000}}</style></head><body>
 <h1>Balance and symmetry assessment</h1>
-<p>{html.escape(verdict)}</p>
+<p>{html.escape(verdict)}</p>{"".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)}
 <div class="wrap">{body_diagram_svg(results)}
 <table><tr><th>measure</th><th>value</th><th>reading</th></tr>{rows}</table></div>
 <p><small>{html.escape(method)} Model: {html.escape(model)}. A side is named only when the difference is

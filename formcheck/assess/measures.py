@@ -259,16 +259,37 @@ def sway_cm(frames: Sequence[PoseFrame]) -> float:
     return float(np.std(xs, ddof=1) * scale * 100.0)
 
 
-def longest_lift_s(frames: Sequence[PoseFrame], lifted: str, min_lift_m: float = 0.05,
-                   cap_s: float = 30.0) -> float:
-    """Longest continuous time the ``lifted`` foot stays at least ``min_lift_m`` up, capped at ``cap_s``.
+LIFT_UP_M = 0.05    # the lifted ankle this much above the other: the foot is off the floor
+LIFT_DOWN_M = 0.025  # ... and back below this: down again. A foot on the floor reads 0 +/- 0.01 m;
+# between the two the model's noise (dips to 0.03 m mid-stance on rendered bodies) must not end a stance.
+
+
+class FootLift:
+    """``update(frame) -> bool``: is the ``lifted`` foot up? With hysteresis, so the model's noise
+    around one threshold cannot flicker a stance on and off. An unseen frame keeps the last answer."""
+
+    def __init__(self, lifted: str) -> None:
+        self.lifted = lifted
+        self.up = False
+
+    def update(self, frame: PoseFrame) -> bool:
+        lift = foot_lift_m(frame, self.lifted)
+        if lift >= LIFT_UP_M:
+            self.up = True
+        elif lift < LIFT_DOWN_M:
+            self.up = False
+        return self.up
+
+
+def longest_lift_s(frames: Sequence[PoseFrame], lifted: str, cap_s: float = 30.0) -> float:
+    """Longest continuous time the ``lifted`` foot stays up (:class:`FootLift`), capped at ``cap_s``.
 
     A frame's time runs until the next frame, as the hold timer counts it.
     """
+    foot = FootLift(lifted)
     best = run = 0.0
     for f, nxt in zip(frames, frames[1:]):
-        lift = foot_lift_m(f, lifted)
-        run = run + (nxt.t_s - f.t_s) if lift >= min_lift_m else 0.0  # nan compares False: a gap ends it
+        run = run + (nxt.t_s - f.t_s) if foot.update(f) else 0.0
         best = max(best, run)
     return min(best, cap_s)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from formcheck.assess.report import Result, weaker_side
 from formcheck.frame import PoseFrame
@@ -18,7 +19,7 @@ class AssessmentReport:
     session_id: int | None
 
 
-def _estimator(model: str, mirror_average: bool):
+def make_estimator_for(model: str, mirror_average: bool):
     from formcheck.assess.mirror import make_mirror_estimator
     from formcheck.estimators import make_estimator
 
@@ -44,28 +45,66 @@ def analyse(poses: Mapping[str, list[PoseFrame]], mirrored: bool) -> list[Result
     return out
 
 
-def run_assessment(sources: Mapping[str, Callable[[], Iterable]], model: str, mirror_average: bool,
-                   out_dir: Path, db: Path | None) -> AssessmentReport:
-    """Each step's frames (one fresh estimator per step, so tracking never spans two steps)."""
-    from formcheck.assess.html import render_html
-    from formcheck.history.store import open_store
-
+def estimate_steps(sources: Mapping[str, Callable[[], Iterable]], model: str,
+                   mirror_average: bool) -> tuple[dict[str, list[PoseFrame]], str]:
+    """Each step's frames from its own video (one fresh estimator per step, so tracking never spans
+    two clips); returns the poses per step and the estimator's name."""
     poses: dict[str, list[PoseFrame]] = {}
     name = model
     for step, frames in sources.items():
-        estimator = _estimator(model, mirror_average)
+        estimator = make_estimator_for(model, mirror_average)
         name = estimator.name
         try:
             poses[step] = estimate_all(frames(), estimator)
         finally:
             estimator.close()
+    return poses, name
+
+
+ASSESSMENT_SCHEMA_VERSION = 1
+
+
+def _finite(x: float) -> float | None:
+    return round(float(x), 4) if math.isfinite(x) else None
+
+
+def assessment_dict(poses: Mapping[str, list[PoseFrame]], results: Sequence[Result], weaker: str | None,
+                    model_name: str, mirror_average: bool, notes: Sequence[str]) -> dict:
+    """``assessment.json``: every measure, and when each step was measured (source seconds)."""
+    return {
+        "schema_version": ASSESSMENT_SCHEMA_VERSION, "model": model_name, "mirror_average": mirror_average,
+        "weaker_side": weaker, "notes": list(notes),
+        "steps": {name: {"start_s": _finite(frames[0].t_s), "end_s": _finite(frames[-1].t_s), "frames": len(frames)}
+                  for name, frames in poses.items() if frames},
+        "results": [{"name": r.name, "step": r.step, "value": _finite(r.value),
+                     "uncertainty": _finite(r.uncertainty), "unit": r.unit, "reading": r.reading, "side": r.side,
+                     "frames": r.frames} for r in results],
+    }
+
+
+def finish_assessment(poses: Mapping[str, list[PoseFrame]], model_name: str, mirror_average: bool,
+                      out_dir: Path, db: Path | None, notes: Sequence[str] = ()) -> AssessmentReport:
+    """Measure, write report.html and save the measures to the history."""
+    from formcheck.assess.html import render_html
+    from formcheck.history.store import open_store
+
+    from formcheck.report.json_report import write_json
+
     results = analyse(poses, mirror_average)
     weaker = weaker_side(results)
     out_dir.mkdir(parents=True, exist_ok=True)
+    write_json(assessment_dict(poses, results, weaker, model_name, mirror_average, notes), out_dir / "assessment.json")
     html_path = out_dir / "report.html"
-    html_path.write_text(render_html(results, weaker, name, mirror_average), encoding="utf-8")
+    html_path.write_text(render_html(results, weaker, model_name, mirror_average, notes), encoding="utf-8")
     with open_store(db) as store:
-        session_id = store.add_session("assessment", kind="assessment", source=",".join(sources),
+        session_id = store.add_session("assessment", kind="assessment", source=",".join(poses),
                                        measures=[r.as_measure() for r in results if r.measured],
                                        report_path=html_path)
     return AssessmentReport(results, weaker, html_path, session_id)
+
+
+def run_assessment(sources: Mapping[str, Callable[[], Iterable]], model: str, mirror_average: bool,
+                   out_dir: Path, db: Path | None) -> AssessmentReport:
+    """Each step from its own video, then the report."""
+    poses, name = estimate_steps(sources, model, mirror_average)
+    return finish_assessment(poses, name, mirror_average, out_dir, db)

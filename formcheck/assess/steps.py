@@ -77,7 +77,8 @@ def analyse_stance(left: Sequence[PoseFrame], right: Sequence[PoseFrame], mirror
     for stance, frames in (("left", left), ("right", right)):
         lifted = "right" if stance == "left" else "left"
         seen = [f for f in frames if f.detected]
-        up = [f for f in seen if m.foot_lift_m(f, lifted) >= 0.05]
+        foot = m.FootLift(lifted)
+        up = [f for f in seen if foot.update(f)]
         held_s = m.longest_lift_s(seen, lifted)
         out.append(single_result(f"{stance}_stance_s", f"stance_{stance}", held_s, 0.0, mirrored))
         sway, err = _sway_with_error(up)

@@ -1,0 +1,95 @@
+"""Where the guided assessment talks to the person: a window (the default) or the terminal.
+
+Both take ``show(frame, pose, status) -> keep going`` per frame; the window reuses the live
+coaching screen (cue band, countdown, the standing pain notice) and adds the step's title and
+set-up text on top.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+
+from formcheck.annotate import draw_skeleton, put_label
+from formcheck.assess.guided import GuideStatus
+from formcheck.frame import PoseFrame
+from formcheck.sources import VideoFrame
+
+
+def _header_lines(status: GuideStatus) -> tuple[str, str]:
+    title = f"Step {status.number} of {status.count}: {status.step.title}"
+    if status.phase != "measuring":
+        return title, status.step.setup
+    return title, f"Measuring - {math.ceil(status.seconds_left)} s left"
+
+
+class WindowPresenter:
+    """The live screen with the step's title, set-up text and remaining time. q or Esc stops."""
+
+    def __init__(self, title: str = "formcheck - assessment") -> None:
+        from formcheck.live.screen import Screen, check_display
+
+        check_display()  # before any camera or model is opened: a headless machine fails fast
+        self.screen = Screen(title).open()
+
+    def show(self, frame: VideoFrame, pose: PoseFrame | None, status: GuideStatus) -> bool:
+        from formcheck.live.screen import Action, Status, wrap
+
+        bgr = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR)
+        if pose is not None and pose.detected:
+            draw_skeleton(bgr, pose)
+        h, w = bgr.shape[:2]
+        scale = max(0.5, min(w, h) / 480)
+        title, detail = _header_lines(status)
+        # Left 60 % of the width: the pain notice owns the top right corner.
+        y = int(30 * scale)
+        put_label(bgr, title, (int(10 * scale), y), 0.75 * scale)
+        for line in wrap(detail, int(0.6 * w), 0.55 * scale)[:3]:
+            y += int(26 * scale)
+            put_label(bgr, line, (int(10 * scale), y), 0.55 * scale)
+        countdown = status.seconds_left if status.phase == "countdown" else None
+        action = self.screen.show(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), None,
+                                  Status(cue=status.cue, countdown_s=countdown))
+        return action not in (Action.QUIT, Action.CLOSED)
+
+    def save(self, path: Path) -> None:
+        self.screen.save(path)
+
+    def close(self) -> None:
+        self.screen.close()
+
+
+class TerminalPresenter:
+    """Prints each step's set-up, a countdown by the second, and each new cue (``--no-window``)."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        self.echo = echo
+        self._said: tuple | None = None
+        self._cue: str | None = None
+
+    def show(self, frame: VideoFrame, pose: PoseFrame | None, status: GuideStatus) -> bool:
+        title, detail = _header_lines(status)
+        if self._said is None or self._said[0] != status.number:
+            self.echo(f"\n{title}\n  {detail}")
+        if status.phase == "setup":
+            moment = (status.number, "setup")
+        elif status.phase == "countdown":
+            moment = (status.number, "countdown", math.ceil(status.seconds_left))
+            if moment != self._said:
+                self.echo(f"  starting in {moment[2]} ...")
+        else:
+            moment = (status.number, "measuring")
+            if moment != self._said:
+                self.echo(f"  measuring for up to {status.step.seconds:g} s")
+        self._said = moment
+        if status.cue != self._cue and status.cue:
+            self.echo(f"  > {status.cue}")
+        self._cue = status.cue
+        return True
+
+    def close(self) -> None:
+        pass
+
