@@ -3,7 +3,8 @@
     python benchmarks/batch_throughput.py [--clip REL ...] [--exercise forearm_plank] [--cluster ADDRESS] [--copies 15]
 
 Without --cluster a LocalCluster (2 worker processes, 1 thread each, loopback) is started here.
-For each backend: a cold run into a fresh folder (pose estimation + reports). Then a re-score of
+For each backend: a cold run into a fresh folder (pose estimation + reports); the local pool with
+one process and with two, so the scaling from one worker to two can be read off. Then a re-score of
 the local run's folder from its cached landmark recordings (stamps removed, as a calibration change
 would make them stale); the same at scale (--copies name-copies of each clip, so the pool's
 start-up is paid once, as in a real batch of hundreds); and the scoring alone (recording loaded,
@@ -82,11 +83,12 @@ def _rescore_at_scale(clips: Path, cached_out: Path, work: Path, exercise: str, 
             os.link(cached, out / stem / f"{stem}.poses.npz")
     jobs = jobs_from_sources([folder], exercise)
     _timed_batch(jobs, out, LocalPool(2))  # hashes every clip once, as the first run of a batch did
-    for stamp in out.glob("*/batch.json"):
-        stamp.unlink()
-    seconds, rows = _timed_batch(jobs, out, LocalPool(2))
-    assert not any(r.get("estimated") for r in rows), "re-score estimated poses again"
-    _line(f"local pool, re-score {len(rows)} clips", seconds, rows)
+    for processes in (1, 2):
+        for stamp in out.glob("*/batch.json"):
+            stamp.unlink()
+        seconds, rows = _timed_batch(jobs, out, LocalPool(processes))
+        assert not any(r.get("estimated") for r in rows), "re-score estimated poses again"
+        _line(f"local pool ({processes}), re-score {len(rows)} clips", seconds, rows)
 
 
 def main() -> None:
@@ -109,6 +111,9 @@ def main() -> None:
             (folder / Path(rel).name).symlink_to(data / rel)
         jobs = jobs_from_sources([folder], args.exercise)
 
+        # One process first: the scaling from one worker to two is what projects to a cluster.
+        seconds, rows = _timed_batch(jobs, Path(tmp) / "local1", LocalPool(1))
+        _line("local pool (1 process), cold", seconds, rows)
         seconds, rows = _timed_batch(jobs, Path(tmp) / "local", LocalPool(2))
         _line("local pool (2 processes), cold", seconds, rows)
 
