@@ -12,6 +12,8 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
+
 from formcheck.frame import PoseFrame
 
 
@@ -27,16 +29,18 @@ class MotionTracker:
         if not window_s > 0:
             raise ValueError(f"MotionTracker.window_s must be > 0 seconds, got {window_s!r}")
         self.window_s = window_s
-        self._history: deque[tuple[float, list[list[float]]]] = deque()
+        self._history: deque[tuple[float, np.ndarray]] = deque()
 
     def reset(self) -> None:
         self._history.clear()
 
     def update(self, frame: PoseFrame) -> Motion:
         t = frame.t_s
-        points = frame.xy_px.tolist()
+        # Whole-array arithmetic: the stage runs on every frame of a held exercise, so it must cost
+        # little next to the rules themselves.
+        points = np.asarray(frame.xy_px, dtype=np.float64)
         if frame.missing.all():
-            points = [[math.nan, math.nan] for _ in points]
+            points = np.full_like(points, math.nan)
         history = self._history
         if history and t < history[-1][0]:  # time went backwards (a new clip): start again
             history.clear()
@@ -47,6 +51,7 @@ class MotionTracker:
         t0, old = history[0]
         dt = t - t0
         if dt <= 0:
-            return Motion(t, tuple(math.nan for _ in points), 0.0)
-        speeds = tuple(math.hypot(p[0] - q[0], p[1] - q[1]) / dt for p, q in zip(points, old))
-        return Motion(t, speeds, dt)
+            return Motion(t, tuple(math.nan for _ in range(len(points))), 0.0)
+        d = points - old
+        speeds = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]) / dt
+        return Motion(t, tuple(speeds.tolist()), dt)

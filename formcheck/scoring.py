@@ -18,6 +18,13 @@ from formcheck.timer import FrameState, HoldSummary, HoldTimer, Snapshot, TimerC
 
 DEFAULT_ENTRY_DELAY_S = 0.5
 DEFAULT_GRACE_S = 0.5
+# The motion stage's trailing window. A trailing window delays both ends of a detected hold: the
+# start by up to the window (its speed still includes the last of the movement in), the end by the
+# time the first, slow part of a movement takes to cover window x threshold. On rendered wall sits
+# (15 fps) 0.2 s puts the start within 0.25 s of the keyframes and the end 0.2-0.33 s late, where
+# 0.3 s ends up to 0.4 s late and 0.5 s up to 0.47 s; on the real plank clips the three windows give
+# alike c/h/l agreement at their thresholds (calibration/*.toml, entry_speed_max, measured with it).
+MOTION_WINDOW_S = 0.2
 
 
 def classify(pose: PoseFrame, evaluation: Evaluation) -> FrameState:
@@ -105,7 +112,7 @@ class Scorer:
         self.rows: list[FrameRow] = []
         self._sides: Counter[str] = Counter()
         # Only exercises with speed conditions pay for the motion stage on every frame.
-        self.motion = MotionTracker() if exercise.needs_motion else None
+        self.motion = MotionTracker(MOTION_WINDOW_S) if exercise.needs_motion else None
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
         """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""
