@@ -26,7 +26,6 @@ from formcheck.live.voice import Voice
 from formcheck.report.overlay import STATE_BGR
 from formcheck.sources import VideoFrame
 from formcheck.timer import FrameState
-from tests.xdisplay import xvfb_display
 
 # A correct forearm plank, 640x352 12 fps, 26.9 s: long enough that the window is on the screen for
 # many grabs even when the machine is busy (a 6.5 s clip was sometimes over before one grab landed).
@@ -192,18 +191,6 @@ def test_default_session_folder_is_per_user_and_timestamped(monkeypatch, tmp_pat
 
 
 # -- the whole command on a real clip, on a virtual display ----------------------------------
-
-@pytest.fixture(scope="module")
-def xvfb():
-    """A private X display; skipped without Xvfb on a user's machine, a failure in CI."""
-    if not shutil.which("Xvfb"):
-        message = "Xvfb not installed (Debian: apt-get install xvfb)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with xvfb_display() as display:
-        yield display
-
 
 def grab_root(display: str) -> np.ndarray | None:
     """The whole X screen as BGR, read from ``xwd`` (a ZPixmap of 24 or 32 bits per pixel)."""
@@ -377,3 +364,61 @@ def test_live_wall_sit_runs_the_wall_stage_and_counts_like_score(xvfb, tmp_path)
     assert scored.returncode == 0, scored.stderr
     expected = json.loads((tmp_path / "score" / "report.json").read_text())
     assert abs(live["valid_s"] - expected["valid_s"]) <= 0.5
+
+
+def test_the_next_frame_is_estimated_while_the_previous_one_is_shown():
+    # Frame 1 arrives only once frame 0 is being shown, and the screen holds frame 0 until frame 1's
+    # estimate has begun: that happens only if estimating never waits for the screen.
+    import threading
+
+    from formcheck.exercises import load_exercise
+    from formcheck.live.coach import CoachOptions, LiveCoach
+    from formcheck.sources import SourceInfo
+
+    showing, estimating = threading.Event(), threading.Event()
+    overlapped: list[bool] = []
+
+    def camera():
+        image = np.zeros((4, 4, 3), np.uint8)
+        yield VideoFrame(0, 0.0, image)
+        showing.wait(10)
+        yield VideoFrame(1, 1 / 30, image)
+
+    class Estimator(_NobodyEstimator):
+        def estimate(self, frame):
+            if frame.index == 1:
+                estimating.set()
+            return super().estimate(frame)
+
+    class Screen(_FakeScreen):
+        def show(self, image_rgb, overlay, status):
+            if not self.shown:
+                showing.set()
+                overlapped.append(estimating.wait(10))
+            return super().show(image_rgb, overlay, status)
+
+    coach = LiveCoach(load_exercise("forearm_plank"), Estimator(), Screen({}), Voice(enabled=False),
+                      SourceInfo("fake", 4, 4, 30.0, None, None, True), CoachOptions(countdown_s=0))
+    with LatestFrameCapture(camera()) as capture:
+        result = coach.run(capture)
+    assert overlapped == [True]
+    assert result.ended_by == "source ended" and result.stats.shown == 2 and result.stats.dropped == 0
+
+
+def test_a_failing_model_ends_the_session_with_its_error():
+    from formcheck.errors import ModelError
+    from formcheck.exercises import load_exercise
+    from formcheck.live.coach import CoachOptions, LiveCoach
+    from formcheck.sources import SourceInfo
+
+    class Failing(_NobodyEstimator):
+        def estimate(self, frame):
+            if frame.index == 3:
+                raise ModelError("the model broke")
+            return super().estimate(frame)
+
+    coach = LiveCoach(load_exercise("forearm_plank"), Failing(), _FakeScreen({}), Voice(enabled=False),
+                      SourceInfo("fake", 4, 4, 30.0, None, None, True), CoachOptions(countdown_s=0))
+    with LatestFrameCapture(_frames(20, interval_s=0.005)) as capture:
+        with pytest.raises(ModelError, match="the model broke"):
+            coach.run(capture)

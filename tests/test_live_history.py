@@ -9,7 +9,7 @@ import pytest
 
 from formcheck.history.record import DEFAULT_CHECKPOINT_EVERY_S
 from formcheck.history.store import HistoryStore, session_status
-from tests.test_live import LIVE, xvfb  # noqa: F401  (xvfb is a fixture)
+from tests.test_live import LIVE
 
 pytestmark = pytest.mark.real_data
 

@@ -95,6 +95,12 @@ class LatestFrameCapture:
             captured, self._slot = self._slot, None
             return captured
 
+    @property
+    def exhausted(self) -> bool:
+        """The source has ended and its last frame has been taken: ``latest`` has nothing more to give."""
+        with self._cond:
+            return self.ended and self._slot is None
+
     def stop(self, timeout_s: float = 2.0) -> None:
         self._stop.set()
         if self._thread.is_alive():

@@ -1,6 +1,7 @@
 """The live loop: newest frame -> landmarks -> cleaned -> scored -> one cue -> screen -> voice.
 
-It runs on the main thread (GUI toolkits insist); only capture has its own thread. Frame times are
+Drawing runs on the main thread (GUI toolkits insist); capture and pose estimation each have a
+thread of their own (:mod:`formcheck.live.estimation` says why). Frame times are
 the source's own (camera clock or container timestamps), shifted so the scored session starts at 0
 when the countdown ends — which is also what makes the saved recording re-score to the same result.
 """
@@ -8,10 +9,10 @@ when the countdown ends — which is also what makes the saved recording re-scor
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from formcheck.errors import CameraError, FormcheckError
@@ -19,6 +20,7 @@ from formcheck.exercises import Exercise
 from formcheck.frame import PoseFrame
 from formcheck.live.capture import Captured, LatestFrameCapture
 from formcheck.live.cues import CueSelector, brightness, setup_cue
+from formcheck.live.estimation import EstimationStage
 from formcheck.live.screen import Action, Screen, Status
 from formcheck.live.voice import Voice
 from formcheck.pipeline import Cleaner
@@ -33,20 +35,22 @@ class CoachOptions:
     countdown_s: float = 3.0
     stall_s: float = 5.0          # a camera silent this long has gone away
     max_seconds: float | None = None  # stop after this long (benchmarks, demos)
-    # Estimate frame n+1 on a worker thread while frame n is drawn and shown: the pose model and
-    # the GUI then overlap on two cores, and a frame rarely waits for the previous one.
+    # Estimate each frame on a thread of its own as soon as it arrives, while the previous one is
+    # drawn and shown: the pose model and the GUI then overlap on two cores.
     pipelined: bool = True
 
 
 @dataclass
 class _Job:
-    """One frame on its way through the pipeline."""
+    """One frame on its way through the pipeline: made and estimated by the pose stage, shown by the loop."""
 
     captured: Captured
     frame: VideoFrame        # the image with its session time
     scoring: bool            # False during the countdown
     generation: int          # bumped by reset: results of an older generation are dropped
-    future: Future | None = None
+    # (landmarks, wall observation) of this very frame; None for a frame that arrived while paused,
+    # which is shown as it is.
+    estimated: tuple[PoseFrame, object | None] | None = None
 
 
 @dataclass
@@ -124,6 +128,8 @@ class LiveCoach:
         self.cues_shown: list[str] = []
         self._capture: LatestFrameCapture | None = None
         self._generation = 0
+        # The pose thread fixes each frame's session time; the 'r' key resets the clock on this one.
+        self._clock_lock = threading.Lock()
         self._restart()
 
     # -- session state -----------------------------------------------------------------------
@@ -133,12 +139,13 @@ class LiveCoach:
         self.cleaner = Cleaner()
         self.frames: list[PoseFrame] = []
         self.walls: list = []
-        self.countdown_from: float | None = None   # source time the countdown began
-        self.offset_s: float | None = None         # source time of scored t = 0
         # A throwaway scorer during the countdown: skeleton and set-up cues, nothing counted.
         self._warmup = (Scorer(self.exercise), Cleaner())
         self.cues.reset()
-        self._generation += 1
+        with self._clock_lock:
+            self.countdown_from: float | None = None   # source time the countdown began
+            self.offset_s: float | None = None         # source time of scored t = 0
+            self._generation += 1
 
     def _scoring(self, t_source: float) -> bool:
         if self.offset_s is not None:
@@ -155,54 +162,35 @@ class LiveCoach:
         self._capture = capture
         ended_by, error = "source ended", None
         last_frame_s = time.perf_counter()
-        workers = 1 if self.options.pipelined else 0
-        pool = ThreadPoolExecutor(workers, thread_name_prefix="formcheck-pose") if workers else None
-        in_flight: _Job | None = None
+        stage = EstimationStage(capture, self._work, threaded=self.options.pipelined)
         try:
-            while True:
-                if self.options.max_seconds is not None \
-                        and time.perf_counter() - self.stats.started_s >= self.options.max_seconds:
-                    ended_by = "time limit"
-                    break
-                if in_flight is not None:
-                    job, in_flight = in_flight, None
-                    raw = job.future.result() if job.future else self._estimate(job.frame)
-                    # Start the next frame's estimate before drawing this one, if it has arrived.
-                    if pool is not None and not self.paused:
-                        following = capture.latest(timeout_s=0.0)
-                        if following is not None:
-                            last_frame_s = time.perf_counter()
-                            in_flight = self._submit(following, pool)
-                    action = self._present(job, raw)
-                else:
-                    captured = capture.latest(timeout_s=0.02)
-                    if captured is None:
-                        if capture.ended:
-                            if capture.error is not None:
-                                ended_by, error = "camera failed", capture.error
-                            break
-                        if time.perf_counter() - last_frame_s > self.options.stall_s:
-                            ended_by = "camera failed"
-                            error = CameraError(f"{self.info.name}: stopped delivering frames "
-                                                f"(nothing for {self.options.stall_s:.0f} s)")
-                            break
-                        action = self.screen.poll()
-                    else:
+            with stage:
+                while True:
+                    if self.options.max_seconds is not None \
+                            and time.perf_counter() - self.stats.started_s >= self.options.max_seconds:
+                        ended_by = "time limit"
+                        break
+                    job = stage.next(timeout_s=0.02)
+                    if job is not None:
                         last_frame_s = time.perf_counter()
-                        if self.paused:
-                            action = self._show_paused(captured)
-                        else:
-                            in_flight = self._submit(captured, pool)
-                            continue
-                if action in (Action.QUIT, Action.CLOSED):
-                    ended_by = "quit" if action is Action.QUIT else "window closed"
-                    break
-                self._apply(action)
+                        action = self._present(job) if job.estimated is not None else self._show_paused(job.captured)
+                    elif stage.done:
+                        if capture.error is not None:
+                            ended_by, error = "camera failed", capture.error
+                        break
+                    elif time.perf_counter() - last_frame_s > self.options.stall_s:
+                        ended_by = "camera failed"
+                        error = CameraError(f"{self.info.name}: stopped delivering frames "
+                                            f"(nothing for {self.options.stall_s:.0f} s)")
+                        break
+                    else:
+                        action = self.screen.poll()
+                    if action in (Action.QUIT, Action.CLOSED):
+                        ended_by = "quit" if action is Action.QUIT else "window closed"
+                        break
+                    self._apply(action)
         except KeyboardInterrupt:
             ended_by = "interrupted"
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=True)  # at most one estimate is in flight: tens of milliseconds
         self.stats.ended_s = time.perf_counter()
         self.stats.delivered, self.stats.dropped = capture.delivered, capture.dropped
         result = LiveResult(self.scorer.finish(self._end_s()), list(self.frames), self.stats, ended_by, error,
@@ -210,15 +198,22 @@ class LiveCoach:
         result.score.complete = result.complete
         return result
 
-    def _submit(self, captured: Captured, pool: ThreadPoolExecutor | None) -> _Job:
+    def _work(self, captured: Captured) -> _Job:
+        """The pose stage's part of a frame: its session time, then its landmarks (none while paused)."""
+        if self.paused:
+            return _Job(captured, captured.frame, False, self._generation)
+        job = self._timed(captured)
+        job.estimated = self._estimate(job.frame)
+        return job
+
+    def _timed(self, captured: Captured) -> _Job:
         """Fix the frame's session time now (the countdown and resets are decided in arrival order)."""
         frame = captured.frame
-        scoring = self._scoring(frame.t_s)
-        t = frame.t_s - self.offset_s if scoring else frame.t_s
-        job = _Job(captured, VideoFrame(frame.index, t, frame.rgb), scoring, self._generation)
-        if pool is not None:
-            job.future = pool.submit(self._estimate, job.frame)
-        return job
+        with self._clock_lock:
+            scoring = self._scoring(frame.t_s)
+            t = frame.t_s - self.offset_s if scoring else frame.t_s
+            generation = self._generation
+        return _Job(captured, VideoFrame(frame.index, t, frame.rgb), scoring, generation)
 
     def _show_paused(self, captured: Captured) -> Action | None:
         action = self.screen.show(captured.frame.rgb, None, self._status(None, None))
@@ -227,10 +222,8 @@ class LiveCoach:
 
     def step(self, captured: Captured) -> Action | None:
         """One frame through every stage, on this thread; returns the key pressed while it was shown."""
-        if self.paused:
-            return self._show_paused(captured)
-        job = self._submit(captured, None)
-        return self._present(job, self._estimate(job.frame))
+        job = self._work(captured)
+        return self._present(job) if job.estimated is not None else self._show_paused(captured)
 
     def _estimate(self, frame: VideoFrame) -> tuple[PoseFrame, object | None]:
         """Landmarks, and for wall exercises what the wall stage sees: ``(pose, wall or None)``."""
@@ -239,9 +232,9 @@ class LiveCoach:
             return raw, None
         return raw, self.wall.update(frame, raw, getattr(self.estimator, "last_mask", None))
 
-    def _present(self, job: _Job, estimated: tuple[PoseFrame, object | None]) -> Action | None:
+    def _present(self, job: _Job) -> Action | None:
         """Clean, score, choose the cue, show, say."""
-        raw, wall = estimated
+        raw, wall = job.estimated
         source_t = job.captured.frame.t_s
         if job.generation != self._generation:
             return self.screen.poll()  # estimated before a reset: belongs to the discarded attempt

@@ -87,6 +87,59 @@ def mirrored(overlay: Overlay) -> Overlay:
     return replace(overlay, xyz_norm=xyz)
 
 
+class Stamp:
+    """A :func:`put_label` rasterised once, laid on any image with ``stamp.draw(bgr, origin_px)``.
+
+    Outlined anti-aliased text costs about a millisecond a label to draw, on the screen thread and
+    on every frame, for text that mostly stays the same for seconds (the notice never changes).
+    Anti-aliased drawing blends each pixel linearly with what is beneath it, so the label drawn once
+    on black and once on white gives, per pixel, how much background it keeps and what it adds:
+    the same picture on any background, to within a few levels of 255 (OpenCV rounds each blend).
+    """
+
+    def __init__(self, text: str, scale: float) -> None:
+        outline = max(1, round(scale * 2)) + 2  # put_label's outline pass is the widest
+        (w, h), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, outline)
+        self._origin = (outline, outline + h)   # the text's origin inside the patch
+        shape = (h + baseline + 2 * outline, w + 2 * outline, 3)
+        on_black = put_label(np.zeros(shape, np.uint8), text, self._origin, scale).astype(np.float32)
+        on_white = put_label(np.full(shape, 255, np.uint8), text, self._origin, scale).astype(np.float32)
+        self._keep = (on_white - on_black) / 255.0
+        self._add = on_black
+
+    def draw(self, bgr: np.ndarray, origin_px: tuple[int, int]) -> None:
+        """As ``put_label(bgr, text, origin_px, scale)``, in place; parts outside the image are cut off."""
+        x0, y0 = origin_px[0] - self._origin[0], origin_px[1] - self._origin[1]
+        ph, pw = self._add.shape[:2]
+        top, left = max(0, y0), max(0, x0)
+        bottom, right = min(bgr.shape[0], y0 + ph), min(bgr.shape[1], x0 + pw)
+        if bottom <= top or right <= left:
+            return
+        patch = (slice(top - y0, bottom - y0), slice(left - x0, right - x0))
+        area = bgr[top:bottom, left:right]
+        area[:] = np.clip(area * self._keep[patch] + self._add[patch] + 0.5, 0, 255).astype(np.uint8)
+
+
+class Stamps:
+    """``stamps.draw(bgr, text, origin_px, scale)``: a :class:`Stamp` per text and scale, made on first use.
+
+    For text that repeats (the notice, cues); text that changes every frame is cheaper drawn directly.
+    """
+
+    MAX = 64  # cues are a small fixed set; past this something unexpected is changing, start over
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, float], Stamp] = {}
+
+    def draw(self, bgr: np.ndarray, text: str, origin_px: tuple[int, int], scale: float) -> None:
+        stamp = self._made.get((text, scale))
+        if stamp is None:
+            if len(self._made) >= self.MAX:
+                self._made.clear()
+            stamp = self._made[(text, scale)] = Stamp(text, scale)
+        stamp.draw(bgr, origin_px)
+
+
 def wrap(text: str, max_width_px: int, scale: float) -> list[str]:
     """Greedy word wrap for ``cv2.putText``, which draws one line only."""
     thickness = max(1, round(scale * 2))
@@ -109,6 +162,7 @@ class Screen:
         self.readout_visible = True
         self.last_image: np.ndarray | None = None  # BGR, as last shown (for --screenshot)
         self._open = False
+        self._stamps = Stamps()
 
     def open(self) -> "Screen":
         cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE)
@@ -142,7 +196,7 @@ class Screen:
         # The safety notice never goes away: top right, small, always readable.
         notice_scale = 0.5 * scale
         (nw, nh), _ = cv2.getTextSize(PAIN_NOTICE, cv2.FONT_HERSHEY_SIMPLEX, notice_scale, max(1, round(notice_scale * 2)))
-        put_label(bgr, PAIN_NOTICE, (w - nw - margin, margin + nh), notice_scale)
+        self._stamps.draw(bgr, PAIN_NOTICE, (w - nw - margin, margin + nh), notice_scale)
         if self.readout_visible and status.fps is not None:
             readout = f"{status.fps:.0f} fps"
             if status.latency_ms is not None:
@@ -153,7 +207,7 @@ class Screen:
             (rw, _), _ = cv2.getTextSize(readout, cv2.FONT_HERSHEY_SIMPLEX, small, 1)
             put_label(bgr, readout, (w - rw - margin, margin + 2 * nh + int(8 * scale)), small)
         if status.cue:
-            self._draw_cue(bgr, status.cue, scale)
+            self._draw_cue(bgr, status.cue, scale, self._stamps)
         centre = None
         if status.paused:
             centre = ("Paused", "press space to resume")
@@ -163,7 +217,7 @@ class Screen:
             self._draw_centre(bgr, *centre, scale)
 
     @staticmethod
-    def _draw_cue(bgr: np.ndarray, cue: str, scale: float) -> None:
+    def _draw_cue(bgr: np.ndarray, cue: str, scale: float, stamps: Stamps) -> None:
         h, w = bgr.shape[:2]
         cue_scale = 0.9 * scale
         margin = int(12 * scale)
@@ -174,7 +228,7 @@ class Screen:
         band = bgr[max(0, top - margin):h]
         band[:] = (band * 0.45).astype(np.uint8)
         for i, line in enumerate(lines):
-            put_label(bgr, line, (margin, top + line_h * i + int(24 * scale)), cue_scale)
+            stamps.draw(bgr, line, (margin, top + line_h * i + int(24 * scale)), cue_scale)
 
     @staticmethod
     def _draw_centre(bgr: np.ndarray, big: str, small: str, scale: float) -> None:
