@@ -1,6 +1,6 @@
 """formcheck score versus the naive loop, on the same clips in the same run.
 
-    python benchmarks/score_speed.py [--clip REL:EXERCISE ...]
+    python benchmarks/score_speed.py [--clip REL:EXERCISE ...] [--model MODEL]
 
 For each clip: the naive loop (VideoCapture -> cvtColor -> pose.process per frame), then
 ``formcheck score`` as a user runs it (a subprocess: start-up, estimation, report, annotated video),
@@ -69,9 +69,12 @@ def run_score(clip: Path, exercise: str, *extra: str) -> tuple[float, float, dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clip", action="append", help="REL_PATH:EXERCISE under the shared data folder")
+    parser.add_argument("--model", help="passed to formcheck score (default: the command's own default)")
     args = parser.parse_args()
+    model = ("--model", args.model) if args.model else ()
     root = shared_data()
-    print(f"machine: {os.cpu_count()} cores, load before start {os.getloadavg()[0]:.2f}")
+    print(f"machine: {os.cpu_count()} cores, load before start {os.getloadavg()[0]:.2f}; "
+          f"model: {args.model or 'default'}")
     header = f"{'clip':34} {'run':14} {'seconds':>8} {'x rt':>6} {'vs naive':>8} {'peak MiB':>8} {'valid_s':>8}"
     print(header)
     for item in args.clip or DEFAULT_CLIPS:
@@ -81,7 +84,7 @@ def main() -> None:
         runs = {"naive loop": (naive_s, None, None)}
         report = None
         for name, extra in (("score", ()), ("score no-video", ("--no-video",)), ("score --fps 10", ("--fps", "10"))):
-            seconds, peak, report_run = run_score(clip, exercise, *extra)
+            seconds, peak, report_run = run_score(clip, exercise, *model, *extra)
             runs[name] = (seconds, peak, report_run["valid_s"])
             report = report or report_run
         duration = report["duration_s"]

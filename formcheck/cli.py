@@ -45,6 +45,9 @@ def main() -> None:
 
 MODEL_HELP = ("pose model: 'full' (bundled, default), 'litert' (the same model run directly, faster to respond), 'lite' or "
               "'heavy' if installed, or the path of a MediaPipe Pose Landmarker .task file")
+SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run directly, or 'full' for exercises "
+                    "with wall checks, which need its person mask): 'full', 'litert', 'lite' or 'heavy' if "
+                    "installed, or the path of a MediaPipe Pose Landmarker .task file")
 
 
 @main.command()
@@ -53,7 +56,8 @@ MODEL_HELP = ("pose model: 'full' (bundled, default), 'litert' (the same model r
               help="where to write the recording (default: SOURCE with .poses.npz beside it)")
 @click.option("--model", default="full", show_default=True, help=MODEL_HELP)
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="processes for video files (default: one per core, up to 2)")
+              help="workers for video files, one span of the clip each (processes; threads for litert; "
+                   "default: one per core, up to 2)")
 @click.option("--overlay", type=click.Path(path_type=Path), default=None,
               help="also write a copy of the video with the skeleton drawn on it (.mp4)")
 @click.option("--wall", is_flag=True,
@@ -98,12 +102,13 @@ def record(source: Path, output: Path | None, model: str, workers: int | None, o
 @click.option("--fps", "sample_fps", type=click.FloatRange(min=1.0), default=None,
               help="estimate at most this many frames per second of video (faster, slightly coarser)")
 @click.option("--no-video", is_flag=True, help="skip the annotated video (the slowest output)")
-@click.option("--model", default="full", show_default=True, help=MODEL_HELP)
+@click.option("--model", default=None, help=SCORE_MODEL_HELP)
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="processes for pose estimation (default: one per core, up to 2)")
+              help="workers for pose estimation, one span of the clip each (processes; threads for litert; "
+                   "default: one per core, up to 2)")
 @db_option
 def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, sample_fps: float | None,
-          no_video: bool, model: str, workers: int | None, db: Path | None) -> None:
+          no_video: bool, model: str | None, workers: int | None, db: Path | None) -> None:
     """Score a recorded exercise: how long was it held in good form, and what broke it.
 
     SOURCE is a video, a landmark recording (.poses.npz) or a folder of them (one report per clip

@@ -204,6 +204,13 @@ class TaskEstimator:
         self._landmarker.close()
 
 
+def releases_gil(model: str) -> bool:
+    """Whether ``model``'s estimator spends its time outside the GIL, so that estimators in threads
+    of one process use every core. True of LiteRT (its ``invoke`` and the OpenCV crop release it,
+    and the Python around them is ~1 ms a frame); MediaPipe's graph is kept to processes."""
+    return model == LITERT_MODEL
+
+
 def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
                    segmentation: bool = False) -> PoseEstimator:
     """``"full"`` / ``"lite"`` / ``"heavy"`` name a bundled model, ``"litert"`` runs the bundled full

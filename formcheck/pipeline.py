@@ -1,8 +1,10 @@
 """From a source to landmarks: estimate (in parallel for video files), record, replay, clean.
 
-MediaPipe pins inference to one thread, so the only way to use both cores on a video file is two
-processes, each estimating a contiguous half of the clip. Each worker sends its frames back in small
-batches, so progress is live and an interrupted run keeps every frame already estimated.
+A video file is split into contiguous spans, one per core, each estimated by its own worker. MediaPipe
+pins inference to one thread, so its workers are processes; LiteRT releases the GIL while it runs,
+so its workers are threads of this process (nothing loaded twice, nothing to start). Each worker
+sends its frames back in small batches, so progress is live and an interrupted run keeps every
+frame already estimated.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import multiprocessing as mp
 import os
 import queue
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.errors import FormcheckError, SourceError
-from formcheck.estimators import DEFAULT_MODEL, make_estimator
+from formcheck.estimators import DEFAULT_MODEL, make_estimator, releases_gil
 from formcheck.frame import PoseFrame
 from formcheck.recording import Recording, is_recording_path, load_recording, make_meta
 from formcheck.smoothing import GateConfig, OneEuroSmoother, SmootherConfig, VisibilityGate
@@ -28,6 +31,8 @@ Progress = Callable[[int, int | None], None]
 
 # Below this a second process costs more to start (≈1 s to load MediaPipe) than it saves.
 MIN_SECONDS_PER_WORKER = 6.0
+# A second thread costs one more model load (≈0.1 s), so threads split even short clips.
+MIN_SECONDS_PER_THREAD = 1.0
 _BATCH = 24
 
 
@@ -87,10 +92,11 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 2))
 
 
-def _chunks(duration_s: float | None, workers: int) -> list[tuple[float, float | None]]:
+def _chunks(duration_s: float | None, workers: int,
+            min_seconds: float = MIN_SECONDS_PER_WORKER) -> list[tuple[float, float | None]]:
     if not duration_s or workers <= 1:
         return [(0.0, None)]
-    workers = max(1, min(workers, int(duration_s // MIN_SECONDS_PER_WORKER)))
+    workers = max(1, min(workers, int(duration_s // min_seconds)))
     bounds = [duration_s * k / workers for k in range(workers)]
     return [(start, bounds[i + 1] if i + 1 < workers else None) for i, start in enumerate(bounds)]
 
@@ -98,6 +104,47 @@ def _chunks(duration_s: float | None, workers: int) -> list[tuple[float, float |
 # A wall is found from evidence gathered over about 1.5 s; a worker that starts mid-clip first
 # watches this much of the clip before its span so its first frames are judged as well as the rest.
 WALL_WARMUP_S = 2.0
+
+
+def _estimate_span(stage: PoseStage, source: VideoFileSource, start_s: float, worker_id: int, out,
+                   stop: threading.Event | None = None) -> None:
+    """Estimate one span of a clip, sending ``("frames" | "done" | "error", worker_id, payload)`` to ``out``.
+
+    ``source`` may begin before ``start_s`` (wall warm-up): those frames feed the stage, not ``out``.
+    """
+    try:
+        batch: list[tuple[PoseFrame, object | None]] = []
+        for frame in source:
+            if stop is not None and stop.is_set():
+                break  # the parent stopped waiting; what was sent is kept
+            result = stage.update(frame)
+            if frame.t_s < start_s - 1e-6:
+                continue  # warm-up only
+            batch.append(result)
+            if len(batch) >= _BATCH:
+                out.put(("frames", worker_id, batch))
+                batch = []
+        if batch:
+            out.put(("frames", worker_id, batch))
+        out.put(("done", worker_id, None))
+    except Exception as exc:  # a crash in a worker must reach the user as a message, not a hang
+        out.put(("error", worker_id, _error_payload(source.path, exc)))
+    finally:
+        stage.close()
+
+
+def _error_payload(path: str | Path, exc: Exception) -> tuple[str, str]:
+    """What crosses the queue for an error: its class name (rebuilt by the parent) and message."""
+    if isinstance(exc, FormcheckError):
+        return type(exc).__name__, str(exc)
+    return "FormcheckError", f"{path}: worker failed: {type(exc).__name__}: {exc}"
+
+
+def _span_source(path: str | Path, start_s: float, end_s: float | None, sample_fps: float | None, wall: bool,
+                 shared_cores: bool) -> VideoFileSource:
+    warm_from = max(0.0, start_s - WALL_WARMUP_S) if wall else start_s
+    # Several spans already keep every core busy; FFmpeg's own decode threads would only add overhead.
+    return VideoFileSource(path, warm_from, end_s, sample_fps, threaded_decode=not shared_cores)
 
 
 def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_fps: float | None,
@@ -110,24 +157,86 @@ def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_f
     os.dup2(devnull, 2)
     try:
         stage = PoseStage(model, wall=wall)
-        batch: list[tuple[PoseFrame, object | None]] = []
-        warm_from = max(0.0, start_s - WALL_WARMUP_S) if wall else start_s
-        for frame in VideoFileSource(path, warm_from, end_s, sample_fps):
-            result = stage.update(frame)
-            if frame.t_s < start_s - 1e-6:
-                continue  # warm-up only
-            batch.append(result)
-            if len(batch) >= _BATCH:
-                out.put(("frames", worker_id, batch))
-                batch = []
-        if batch:
-            out.put(("frames", worker_id, batch))
-        stage.close()
-        out.put(("done", worker_id, None))
-    except FormcheckError as exc:
-        out.put(("error", worker_id, (type(exc).__name__, str(exc))))
-    except Exception as exc:  # a crash in a worker must reach the user as a message, not a hang
-        out.put(("error", worker_id, ("FormcheckError", f"{path}: worker failed: {type(exc).__name__}: {exc}")))
+        source = _span_source(path, start_s, end_s, sample_fps, wall, shared_cores=True)
+    except Exception as exc:
+        out.put(("error", worker_id, _error_payload(path, exc)))
+        return
+    _estimate_span(stage, source, start_s, worker_id, out)
+
+
+class _SpanThreads:
+    """The spans of a clip estimated by threads of this process, for estimators whose inference
+    releases the GIL (LiteRT): both cores are used without a second process, so nothing is loaded
+    twice and nothing starts up (a spawned worker re-imports formcheck and its libraries).
+
+    Offers what the parent's loop needs of a set of worker processes: ``out``, ``start``,
+    ``alive``, ``death``, ``stop``.
+    """
+
+    def __init__(self, path: Path, chunks: list[tuple[float, float | None]], model: str,
+                 sample_fps: float | None) -> None:
+        self.out: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        shared = len(chunks) > 1
+        # Models load here, one after another: a ModelError reaches the caller as it is, and the
+        # loads' brief silencing of fd 2 cannot interleave.
+        jobs = []
+        try:
+            for i, (start, end) in enumerate(chunks):
+                jobs.append((PoseStage(model), _span_source(path, start, end, sample_fps, False, shared), start, i))
+        except BaseException:
+            for stage, *_ in jobs:
+                stage.close()
+            raise
+        self._threads = [threading.Thread(target=_estimate_span, args=(stage, source, start, i, self.out, self._stop),
+                                          name=f"formcheck-span-{i}", daemon=True)
+                         for stage, source, start, i in jobs]
+
+    def start(self) -> None:
+        for t in self._threads:
+            t.start()
+
+    def alive(self, i: int) -> bool:
+        return self._threads[i].is_alive()
+
+    def death(self, i: int) -> str:
+        return "a worker thread ended without reporting"
+
+    def stop(self) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=5)
+
+
+class _SpanProcesses:
+    """The spans of a clip estimated by spawned worker processes (MediaPipe pins itself to one
+    thread and holds the GIL in places, so only processes use both cores)."""
+
+    def __init__(self, path: Path, chunks: list[tuple[float, float | None]], model: str,
+                 sample_fps: float | None, wall: bool) -> None:
+        ctx = mp.get_context("spawn")  # fork would copy MediaPipe's threads in an undefined state
+        self.out = ctx.Queue()
+        self._procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, sample_fps, wall, i, self.out),
+                                   daemon=True)
+                       for i, (s, e) in enumerate(chunks)]
+
+    def start(self) -> None:
+        for p in self._procs:
+            p.start()
+
+    def alive(self, i: int) -> bool:
+        return self._procs[i].is_alive()
+
+    def death(self, i: int) -> str:
+        return f"a worker process died (exit code {self._procs[i].exitcode})"
+
+    def stop(self) -> None:
+        for p in self._procs:
+            if p.is_alive():
+                p.terminate()
+        for p in self._procs:
+            p.join(timeout=5)
+        self.out.close()
 
 
 def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Progress | None,
@@ -136,17 +245,16 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
     info = source.info
     if sample_fps and info.fps and info.frame_count and sample_fps < info.fps:
         info = dataclasses.replace(info, frame_count=int(info.frame_count * sample_fps / info.fps) + 1)
-    chunks = _chunks(info.duration_s, workers)
+    threads = releases_gil(model) and not wall
+    chunks = _chunks(info.duration_s, workers, MIN_SECONDS_PER_THREAD if threads else MIN_SECONDS_PER_WORKER)
     if len(chunks) == 1:
         return _estimate_sequential(source, info, model, progress, wall)
-    ctx = mp.get_context("spawn")  # fork would copy MediaPipe's threads in an undefined state
-    out = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, sample_fps, wall, i, out), daemon=True)
-             for i, (s, e) in enumerate(chunks)]
-    for p in procs:
-        p.start()
+    spans = (_SpanThreads(path, chunks, model, sample_fps) if threads
+             else _SpanProcesses(path, chunks, model, sample_fps, wall))
+    out = spans.out
+    spans.start()
     pairs: list[tuple[PoseFrame, object | None]] = []
-    running = set(range(len(procs)))
+    running = set(range(len(chunks)))
     error: tuple[str, str] | None = None
     complete = False
     try:
@@ -154,9 +262,9 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
             try:
                 kind, wid, payload = out.get(timeout=1.0)
             except queue.Empty:
-                dead = [i for i in running if not procs[i].is_alive()]
+                dead = [i for i in running if not spans.alive(i)]
                 if dead:
-                    error = ("FormcheckError", f"{path}: a worker process died (exit code {procs[dead[0]].exitcode})")
+                    error = ("FormcheckError", f"{path}: {spans.death(dead[0])}")
                     break
                 continue
             if kind == "frames":
@@ -172,18 +280,30 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
     except KeyboardInterrupt:
         complete = False  # keep every frame the workers already sent
     finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-        for p in procs:
-            p.join(timeout=5)
-        out.close()
+        spans.stop()
+    release_freed_memory()
     if error is not None:
         if not pairs:
             raise _rebuild_error(error)
         # Keep what was estimated; the caller sees complete=False and why.
     frames, walls = _in_order(pairs)
     return _Result(frames, info, complete, error[1] if error else None, walls if wall else None)
+
+
+def release_freed_memory() -> None:
+    """Hand memory that was freed back to the operating system (glibc only; elsewhere nothing).
+
+    Estimating in threads leaves each thread's malloc arena holding the decoded frames it freed,
+    ~150 MB for a 720p clip, which the annotated video (drawn by other threads, so other arenas)
+    would otherwise add to rather than reuse.
+    """
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        return
+    trim(0)
 
 
 def _rebuild_error(error: tuple[str, str]) -> FormcheckError:

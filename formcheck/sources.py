@@ -7,8 +7,11 @@ iterator interface and describes itself with :class:`SourceInfo`. Errors are rai
 
 from __future__ import annotations
 
+import heapq
+import queue
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -56,10 +59,13 @@ class VideoFileSource:
     ``start_s``/``end_s`` select a contiguous span (used to split a clip between processes).
     ``sample_fps`` keeps only the first frame of each ``1 / sample_fps`` slot of time (a grid from 0,
     so processes splitting a clip pick the same frames); the rest are decoded but not converted.
+    ``threaded_decode`` lets FFmpeg decode ahead on other cores; turn it off when other decoders
+    already keep every core busy, where its threads only cost time.
     """
 
     def __init__(self, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
-                 sample_fps: float | None = None, max_height: int | None = None, bgr: bool = False) -> None:
+                 sample_fps: float | None = None, max_height: int | None = None, bgr: bool = False,
+                 threaded_decode: bool = True) -> None:
         import av  # local: PyAV loads FFmpeg libraries, which only video-file users need
 
         self.path = Path(path)
@@ -80,8 +86,9 @@ class VideoFileSource:
             self._container.close()
             raise SourceError(f"{self.path}: contains no video stream")
         self._stream = self._container.streams.video[0]
-        # Frame-level threads let FFmpeg decode ahead while the pose model runs on another core.
-        self._stream.thread_type = "AUTO"
+        if threaded_decode:
+            # Frame-level threads let FFmpeg decode ahead while the pose model runs on another core.
+            self._stream.thread_type = "AUTO"
         tb = self._stream.time_base or Fraction(1, 1_000_000)
         self._time_base = tb
         self._start_pts = self._stream.start_time or 0
@@ -120,11 +127,17 @@ class VideoFileSource:
         index = 0 if self.start_s <= 0 else None
         yielded = 0
         last_slot = None
+        skipper = _UnsampledSkipper.for_stream(self) if self.sample_fps is not None else None
         try:
-            for frame in self._container.decode(self._stream):
+            for frame in self._decoded(skipper):
                 if frame.pts is None:
                     continue
                 t_s = float((frame.pts - self._start_pts) * self._time_base)
+                if skipper is not None:
+                    # Frames never decoded still take their place in the numbering.
+                    passed = skipper.passed_before(frame.pts)
+                    if index is not None:
+                        index += passed
                 if t_s < self.start_s - 1e-6:
                     continue
                 if self.end_s is not None and t_s >= self.end_s - 1e-6:
@@ -150,6 +163,131 @@ class VideoFileSource:
             self._container.close()
         if yielded == 0 and self.start_s <= 0:
             raise SourceError(f"{self.path}: the video has no decodable frames")
+
+    def _decoded(self, skipper: _UnsampledSkipper | None) -> Iterator:
+        """Decoded frames in presentation order, without the ones ``skipper`` rules out."""
+        if skipper is None:
+            yield from self._container.decode(self._stream)
+            return
+        for packet in self._container.demux(self._stream):
+            if not skipper.skip(packet):
+                yield from packet.decode()
+
+
+class _UnsampledSkipper:
+    """Decides which H.264 frames a sampled read (``sample_fps``) need not decode at all.
+
+    A frame can go undecoded when nothing refers to it (``nal_ref_idc == 0``: no other frame is
+    predicted from it; in typical phone and web H.264 that is most B-frames) and when it cannot be
+    the first frame of its sampling slot, because a frame of the same slot with an earlier
+    timestamp is already known. Packets arrive in decoding order with their timestamps, so this is
+    decided before decoding; the frames kept are exactly those a full decode would keep.
+    """
+
+    def __init__(self, source: VideoFileSource, nal_length_size: int) -> None:
+        self._source = source
+        self._nal_length_size = nal_length_size
+        self._first_pts: dict[int, int] = {}  # slot -> earliest timestamp seen in it, in the span
+        self._skipped: list[int] = []  # heap of timestamps never decoded
+
+    @classmethod
+    def for_stream(cls, source: VideoFileSource) -> _UnsampledSkipper | None:
+        """A skipper for MP4/MKV-style H.264 (length-prefixed NAL units), else ``None``."""
+        ctx = source._stream.codec_context
+        extradata = ctx.extradata or b""
+        if ctx.name != "h264" or len(extradata) < 7 or extradata[0] != 1:
+            return None  # Annex B streams and other codecs: decode everything
+        return cls(source, (extradata[4] & 0x03) + 1)
+
+    def skip(self, packet) -> bool:
+        if packet.pts is None or packet.size == 0:
+            return False
+        src = self._source
+        t_s = float((packet.pts - src._start_pts) * src._time_base)
+        if t_s < src.start_s - 1e-6 or (src.end_s is not None and t_s >= src.end_s - 1e-6):
+            return False
+        slot = int(t_s * src.sample_fps + 1e-6)
+        first = self._first_pts.get(slot)
+        if first is None or packet.pts < first:
+            self._first_pts[slot] = packet.pts
+            return False
+        if not self._unreferenced(bytes(packet)):
+            return False
+        heapq.heappush(self._skipped, packet.pts)
+        return True
+
+    def passed_before(self, pts: int) -> int:
+        """How many skipped frames come before the frame stamped ``pts`` (each counted once)."""
+        n = 0
+        while self._skipped and self._skipped[0] < pts:
+            heapq.heappop(self._skipped)
+            n += 1
+        return n
+
+    def _unreferenced(self, data: bytes) -> bool:
+        """Whether the packet's picture is a non-reference one: its first slice's ``nal_ref_idc`` is 0
+        (the standard requires the same value on every slice of a picture)."""
+        size = self._nal_length_size
+        pos = 0
+        while pos + size < len(data):
+            header = data[pos + size]
+            if header & 0x1F in (1, 5):  # coded slice (non-IDR, IDR)
+                return header & 0x60 == 0
+            pos += size + int.from_bytes(data[pos:pos + size], "big")
+        return False
+
+
+class Prefetched:
+    """Iterates ``frames`` on a background thread, at most ``depth`` frames ahead of the consumer.
+
+    PyAV decodes and scales without holding the GIL, so a consumer that draws and encodes each
+    frame overlaps with the decoding of the next ones instead of waiting for it. Errors of the
+    source are raised to the consumer in order; a consumer that stops early stops the thread.
+    """
+
+    _END = object()
+
+    def __init__(self, frames: Iterable[VideoFrame], depth: int = 4) -> None:
+        self._frames = frames
+        self._depth = depth
+
+    def __iter__(self) -> Iterator[VideoFrame]:
+        ready: queue.Queue = queue.Queue(maxsize=self._depth)
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for frame in self._frames:
+                    if not self._offer(ready, frame, stop):
+                        return
+                self._offer(ready, self._END, stop)
+            except BaseException as exc:  # handed to the consumer, which raises it
+                self._offer(ready, exc, stop)
+
+        thread = threading.Thread(target=produce, name="formcheck-prefetch", daemon=True)
+        thread.start()
+        try:
+            while True:
+                item = ready.get()
+                if item is self._END:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            thread.join(timeout=5)
+
+    @staticmethod
+    def _offer(ready: queue.Queue, item: object, stop: threading.Event) -> bool:
+        """Put ``item`` once there is room; ``False`` when the consumer has gone."""
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
 
 class CameraSource:

@@ -104,6 +104,42 @@ def test_a_file_that_is_not_a_model_is_a_model_error(tmp_path):
         LiteRTEstimator(model=path)
 
 
+def test_pruning_the_mask_leaves_every_other_output_bit_identical():
+    from ai_edge_litert.interpreter import Interpreter
+
+    from formcheck.litert.estimator import _is_segmentation, bundled_paths
+    from formcheck.litert.prune import drop_outputs
+
+    original = bundled_paths("full")[1].read_bytes()
+    pruned = drop_outputs(original, _is_segmentation)
+    x = np.random.default_rng(0).random((1, 256, 256, 3), dtype=np.float32)
+    outputs = []
+    for content in (original, pruned):
+        interpreter = Interpreter(model_content=content, num_threads=1)
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], x)
+        interpreter.invoke()
+        outputs.append({tuple(d["shape"]): interpreter.get_tensor(d["index"]).copy()
+                        for d in interpreter.get_output_details()})
+        ops = len(interpreter._get_ops_details())
+        outputs[-1]["ops"] = ops
+    full, cut = outputs
+    assert (1, 256, 256, 1) in full and (1, 256, 256, 1) not in cut
+    assert cut.pop("ops") < full.pop("ops")  # the mask's decoder is gone, not just unread
+    assert set(cut) == set(full) - {(1, 256, 256, 1)}
+    for shape, value in cut.items():
+        assert np.array_equal(value, full[shape]), shape
+
+
+def test_pruning_leaves_files_that_are_not_models_alone():
+    from formcheck.litert.prune import drop_outputs
+
+    junk = b"this is not a flatbuffer" * 10
+    assert drop_outputs(junk, lambda shape: True) == junk
+    truncated = b"\x10\x00\x00\x00TFL3" + b"\xff" * 8  # the identifier, then offsets pointing nowhere
+    assert drop_outputs(truncated, lambda shape: True) == truncated
+
+
 def test_an_unknown_model_name_is_a_model_error():
     with pytest.raises(ModelError, match="unknown model 'huge'"):
         LiteRTEstimator(model="huge")

@@ -50,9 +50,10 @@ def test_frame_times_match_the_container_to_the_millisecond(shared_data, rel):
     assert np.max(np.abs(np.array(ours) - np.array(theirs))) < 0.001
 
 
-def test_two_workers_split_a_clip_without_losing_or_repeating_a_frame(shared_data):
+@pytest.mark.parametrize("model", ["full", "litert"])  # worker processes; threads of this process
+def test_two_workers_split_a_clip_without_losing_or_repeating_a_frame(shared_data, model):
     video = shared_data / "videos/plank/posture-005.mp4"
-    rec = record(video, workers=2)
+    rec = record(video, model=model, workers=2)
     expected = [f.t_s for f in VideoFileSource(video)]
     assert [f.t_s for f in rec] == expected
     assert [f.index for f in rec] == list(range(len(expected)))

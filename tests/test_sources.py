@@ -85,3 +85,77 @@ def test_camera_that_cannot_be_opened_is_a_camera_error():
         CameraSource(57)
     with pytest.raises(CameraError):
         open_source("57")
+
+
+def test_prefetched_frames_are_the_source_frames_in_order(tmp_path):
+    from formcheck.sources import Prefetched
+
+    path = write_video(tmp_path / "c.mp4", [i / 25 for i in range(40)])
+    direct = list(VideoFileSource(path))
+    ahead = list(Prefetched(VideoFileSource(path), depth=2))
+    assert [f.t_s for f in ahead] == [f.t_s for f in direct]
+    assert all(np.array_equal(a.rgb, b.rgb) for a, b in zip(ahead, direct))
+
+
+def test_prefetched_raises_the_sources_error_and_stops_when_the_consumer_does():
+    import threading
+
+    from formcheck.sources import Prefetched, VideoFrame
+
+    def failing():
+        yield VideoFrame(0, 0.0, np.zeros((2, 2, 3), np.uint8))
+        raise SourceError("cut short")
+
+    with pytest.raises(SourceError, match="cut short"):
+        list(Prefetched(failing()))
+
+    def endless():
+        i = 0
+        while True:
+            yield VideoFrame(i, i / 30, np.zeros((2, 2, 3), np.uint8))
+            i += 1
+
+    for frame in Prefetched(endless(), depth=2):
+        if frame.index == 5:
+            break
+    assert not any(t.name == "formcheck-prefetch" and t.is_alive() for t in threading.enumerate())
+
+
+def test_video_writer_keeps_colours_and_frame_times(tmp_path):
+    from formcheck.video_writer import VideoWriter
+
+    # The overlay's colours, on an odd-sized frame (padded to even for H.264 4:2:0).
+    colours = [(90, 200, 60), (40, 40, 230), (160, 160, 160), (0, 170, 240), (255, 255, 255), (0, 0, 0)]
+    image = np.zeros((101, 32 * len(colours) + 1, 3), np.uint8)
+    for k, bgr in enumerate(colours):
+        image[:, 32 * k:32 * (k + 1)] = bgr
+    times = [0.0, 0.04, 0.1, 0.5]
+    with VideoWriter(tmp_path / "w.mp4", 25) as writer:
+        for t in times:
+            writer.write(image, t)
+    frames = list(VideoFileSource(tmp_path / "w.mp4", bgr=True))
+    assert np.allclose([f.t_s for f in frames], times, atol=0.0005)
+    assert frames[0].rgb.shape == (102, 32 * len(colours) + 2, 3)
+    for k, bgr in enumerate(colours):
+        got = frames[-1].rgb[50, 32 * k + 16].astype(int)
+        assert np.abs(got - bgr).max() <= 6, f"{bgr} came back as {tuple(got)}"
+
+
+@pytest.mark.parametrize("span", [(0.0, None), (1.3, None), (0.0, 2.1)])
+def test_sampled_reads_keep_exactly_the_frames_a_full_decode_keeps(tmp_path, monkeypatch, span):
+    from formcheck import sources
+
+    path = write_video(tmp_path / "b.mp4", [i / 30 for i in range(120)], size_wh=(96, 64))
+    expected, last = [], None
+    for f in VideoFileSource(path, *span):
+        slot = int(f.t_s * 10 + 1e-6)
+        if slot != last:
+            expected.append(f)
+            last = slot
+    skipped = []
+    skip = sources._UnsampledSkipper.skip
+    monkeypatch.setattr(sources._UnsampledSkipper, "skip", lambda self, p: skipped.append(skip(self, p)) or skipped[-1])
+    got = list(VideoFileSource(path, *span, sample_fps=10))
+    assert [(f.index, f.t_s) for f in got] == [(f.index, f.t_s) for f in expected]
+    assert all(np.array_equal(a.rgb, b.rgb) for a, b in zip(got, expected))
+    assert sum(skipped) >= 5  # x264 makes unreferenced B-frames: those unsampled are never decoded

@@ -12,7 +12,9 @@ No smoothing: formcheck smooths later with the real timestamps.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -26,6 +28,7 @@ from formcheck.litert.detector import (DETECTOR_INPUT_PX, MIN_SCORE, decode_dete
 from formcheck.litert.landmarks import (AUX_CENTRE, AUX_SCALE, LANDMARK_INPUT_PX, MIN_PRESENCE, NUM_BODY,
                                         decode_landmarks, project_landmarks, project_world,
                                         refine_from_heatmap)
+from formcheck.litert.prune import drop_outputs
 from formcheck.litert.roi import Roi, letterbox_roi, roi_from_keypoints, warp_roi
 from formcheck.litert.tracking import AuxPointFilter
 from formcheck.sources import VideoFrame
@@ -59,8 +62,23 @@ def _is_model_name(model: str | Path) -> bool:
     return isinstance(model, str) and "/" not in model and "\\" not in model and "." not in model
 
 
-def load_interpreter(path: Path, threads: int):
-    """A ready LiteRT interpreter for ``path``, or :class:`ModelError` naming the file and the problem."""
+def _is_segmentation(shape: tuple[int, ...]) -> bool:
+    """The landmark model's 256x256 person mask: formcheck never reads it (see :mod:`.prune`)."""
+    return int(np.prod(shape)) == LANDMARK_INPUT_PX * LANDMARK_INPUT_PX
+
+
+@functools.lru_cache(maxsize=4)
+def _model_bytes(path: Path, prune: Callable[[tuple[int, ...]], bool] | None) -> bytes:
+    """The model file, pruned; cached so estimators sharing a process share one copy."""
+    content = path.read_bytes()
+    return drop_outputs(content, prune) if prune is not None else content
+
+
+def load_interpreter(path: Path, threads: int, prune: Callable[[tuple[int, ...]], bool] | None = None):
+    """A ready LiteRT interpreter for ``path``, or :class:`ModelError` naming the file and the problem.
+
+    ``prune(shape)`` names outputs to cut out of the model, with every operator only they need.
+    """
     if not path.is_file():
         raise ModelError(f"{path}: no such model file (the bundled models are lite/full/heavy, "
                          f"of which mediapipe 0.10.21 ships only 'full')")
@@ -73,7 +91,7 @@ def load_interpreter(path: Path, threads: int):
 
     try:
         with native_stderr_silenced():
-            interpreter = Interpreter(model_path=str(path), num_threads=threads)
+            interpreter = Interpreter(model_content=_model_bytes(path, prune), num_threads=threads)
             interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -117,15 +135,15 @@ class LiteRTEstimator:
             detector_path = Path(detector)
         self._detector = load_interpreter(detector_path, threads)
         _check_shapes(detector_path, self._detector, (1, DETECTOR_INPUT_PX, DETECTOR_INPUT_PX, 3), 2)
-        self._landmarker = load_interpreter(landmark_path, threads)
-        _check_shapes(landmark_path, self._landmarker, (1, LANDMARK_INPUT_PX, LANDMARK_INPUT_PX, 3), 5)
+        self._landmarker = load_interpreter(landmark_path, threads, prune=_is_segmentation)
+        _check_shapes(landmark_path, self._landmarker, (1, LANDMARK_INPUT_PX, LANDMARK_INPUT_PX, 3), 4)
         self._det_in = self._detector.get_input_details()[0]["index"]
         det_out = self._detector.get_output_details()
         self._det_boxes = next(d["index"] for d in det_out if d["shape"][-1] == 12)
         self._det_scores = next(d["index"] for d in det_out if d["shape"][-1] == 1)
         self._lm_in = self._landmarker.get_input_details()[0]["index"]
         by_size = _outputs_by_size(self._landmarker)
-        # 39x5 landmarks, pose flag, 39x3 world landmarks, 64x64x39 heatmap (segmentation unused).
+        # 39x5 landmarks, pose flag, 39x3 world landmarks, 64x64x39 heatmap (the mask is pruned).
         self._lm_out = {k: by_size[n] for k, n in (("landmarks", 195), ("flag", 1), ("world", 117),
                                                     ("heatmap", 64 * 64 * 39))}
         self._anchors = ssd_anchor_centres()
