@@ -29,7 +29,7 @@ EXIT_INTERRUPTED = 130
               help="folder for one sub-folder of reports per clip and summary.csv / summary.jsonl")
 @click.option("--profile", default=None, help="calibration profile (name or .toml) for clips without their own")
 @click.option("--video", is_flag=True, help="also write each clip's annotated video (slow; off for batches)")
-@click.option("--model", default="full", show_default=True, help="pose model (see 'formcheck score --help')")
+@click.option("--model", default=None, help="pose model (default: as 'formcheck score' picks it per exercise; see its --help)")
 @click.option("--processes", type=click.IntRange(1, 256), default=None,
               help="local processes, one clip each (default: one per core)")
 @click.option("--cluster", default=None, metavar="ADDRESS",
@@ -39,7 +39,7 @@ EXIT_INTERRUPTED = 130
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="session history database (default: FORMCHECK_DB, else the user's)")
 def batch_command(sources: tuple[Path, ...], exercise_name: str | None, manifest: Path | None, out_dir: Path,
-                  profile: str | None, video: bool, model: str, processes: int | None, cluster: str | None,
+                  profile: str | None, video: bool, model: str | None, processes: int | None, cluster: str | None,
                   send_bytes: bool, db: Path | None) -> None:
     """Score every clip in SOURCES (files or folders) or in --manifest, each into OUT/<clip>/.
 

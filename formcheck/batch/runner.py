@@ -39,28 +39,39 @@ class BatchReport:
 
 
 class _Calibrations:
-    """The calibration hash of each (exercise, profile), loaded once however many clips use it."""
+    """Each (exercise, profile) loaded and hashed once, however many clips use it."""
 
     def __init__(self) -> None:
-        self._known: dict[tuple[str, str | None], str] = {}
+        self._known: dict[tuple[str, str | None], tuple[object, str]] = {}
 
-    def sha256(self, exercise: str, profile: str | None) -> str:
+    def _get(self, exercise: str, profile: str | None) -> tuple[object, str]:
         from formcheck.exercises import load_exercise
 
         key = (exercise, profile)
         if key not in self._known:
-            self._known[key] = calibration_sha256(load_exercise(exercise, profile=profile), profile)
+            loaded = load_exercise(exercise, profile=profile)
+            self._known[key] = (loaded, calibration_sha256(loaded, profile))
         return self._known[key]
 
+    def sha256(self, exercise: str, profile: str | None) -> str:
+        return self._get(exercise, profile)[1]
 
-def _task_for(job: ClipJob, out_dir: Path, index: HashIndex, calibrations: _Calibrations, *, model: str,
+    def model(self, exercise: str, profile: str | None) -> str:
+        """The model ``formcheck score`` would use for this exercise (see ``default_model``)."""
+        from formcheck.report.session import default_model
+
+        return default_model(self._get(exercise, profile)[0])
+
+
+def _task_for(job: ClipJob, out_dir: Path, index: HashIndex, calibrations: _Calibrations, *, model: str | None,
               video: bool, send_bytes: bool) -> ClipTask:
     if not job.source.is_file():
         raise FormcheckError(f"{job.source}: no such file")
     size = job.source.stat().st_size
     return ClipTask(source=str(job.source), stem=job.stem, out_dir=str(out_dir / job.stem), exercise=job.exercise,
                     profile=job.profile, source_sha256=index.sha256(job.source),
-                    calibration_sha256=calibrations.sha256(job.exercise, job.profile), model=model, video=video,
+                    calibration_sha256=calibrations.sha256(job.exercise, job.profile),
+                    model=model or calibrations.model(job.exercise, job.profile), video=video,
                     send_bytes=send_bytes and size <= SEND_BYTES_MAX)
 
 
@@ -74,12 +85,13 @@ def _skipped(task: ClipTask, stamp: dict) -> ClipOutcome:
     return ClipOutcome(task.stem, row, stamp=stamp)
 
 
-def plan_batch(jobs: Sequence[ClipJob], out_dir: Path, *, model: str = "full", video: bool = False,
+def plan_batch(jobs: Sequence[ClipJob], out_dir: Path, *, model: str | None = None, video: bool = False,
                send_bytes: bool = False) -> Plan:
     """Hash every clip (cached) and calibration, and split the jobs into up to date and to score.
 
     A clip that cannot even be planned (missing file, unknown exercise or profile) is a failed
-    row, like a clip that fails while scoring.
+    row, like a clip that fails while scoring. ``model=None``: each clip's exercise picks it, as
+    ``formcheck score`` does.
     """
     index = HashIndex(out_dir)
     calibrations = _Calibrations()
@@ -111,7 +123,7 @@ def _remember(outcome: ClipOutcome, db: str | os.PathLike[str] | None, profile: 
     remember_score(outcome.result, db=db, profile=profile, warn=warn)  # type: ignore[arg-type]
 
 
-def run_batch(jobs: Sequence[ClipJob], out_dir: Path, backend: Backend, *, model: str = "full",
+def run_batch(jobs: Sequence[ClipJob], out_dir: Path, backend: Backend, *, model: str | None = None,
               video: bool = False, send_bytes: bool = False, history_db: str | os.PathLike[str] | None = None,
               on_plan: Callable[[Plan], None] | None = None, on_outcome: Callable[[ClipOutcome], None] | None = None,
               warn: Callable[[str], None] | None = None) -> BatchReport:

@@ -53,12 +53,13 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     from formcheck.live.sources import open_live_source
     from formcheck.live.voice import Voice
     from formcheck.recording import Recording, make_meta
+    from formcheck.report.session import default_model
 
     # Cheapest checks first, so a typo or a headless machine never waits for a camera or a model.
     exercise = load_exercise(exercise_name, profile=profile)
     check_display()
     source, is_file = open_live_source(camera)
-    model = model or ("full" if exercise.needs_wall else "litert")
+    model = model or default_model(exercise)
     estimator = make_estimator(model, segmentation=exercise.needs_wall)
     wall = None
     if exercise.needs_wall:
