@@ -31,6 +31,7 @@ DEFAULT_CLIPS = [
     "videos/plank/kaiakol-plank_correct_001.mp4",  # 1280x720, 30 fps, 2.6 s
     "videos/plank/kaiakol-plank_correct_005.mp4",  # 1280x720, 30 fps, 6.5 s
     "videos/plank/posture-005.mp4",                # 640x352, 12 fps, 20.4 s
+    "videos/plank/posture-009.mp4",                # 640x352, 12 fps, 55 s: a clinic-length hold
 ]
 
 
