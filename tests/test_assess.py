@@ -129,9 +129,10 @@ def test_mirroring_reduces_the_bias():
 
 
 @pytest.mark.parametrize("fault,name,truth", [
-    pytest.param("right_shoulder_low", "shoulder_height_diff_cm", SHOULDER_LOW_CM, marks=pytest.mark.xfail(
-        reason="the pose model under-reads a 3 cm side-bend shoulder drop (1.9 +/- 0.7 cm on seed 9, "
-               "2.2 on seeds 0/2/3): a gain the uncertainty does not yet cover", strict=False)),
+    # The model under-reads a 3 cm side-bend drop (about 1.9-2.2 cm); the mirrored shoulder floor (the
+    # 95th percentile of its error on symmetric bodies) is wide enough to cover that, and a side is
+    # still named.
+    ("right_shoulder_low", "shoulder_height_diff_cm", SHOULDER_LOW_CM),
     ("shift_right", "lateral_shift_cm", PELVIS_SHIFT_CM),
 ])
 def test_known_asymmetry_is_recovered_within_uncertainty(fault, name, truth):
