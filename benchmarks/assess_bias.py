@@ -12,32 +12,24 @@ percentile and largest error over the seeds). The stated uncertainty floors in
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 import numpy as np
 
-from formcheck.assess import measures as m
-from formcheck.assess import steps
-from formcheck.assess.mirror import make_mirror_estimator
-from formcheck.sources import VideoFrame
-from formcheck.studio import plan_clip
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from formcheck.assess import measures as m  # noqa: E402
+from formcheck.assess import steps  # noqa: E402
+from tests.rendered import estimate_rendered  # noqa: E402
 
 FRONT = (m.shoulder_height_diff_cm, m.hip_height_diff_cm, m.lateral_shift_cm, m.trunk_shift_cm,
          m.head_tilt_deg, m.knee_valgus_diff_deg)
 
 
-def _estimated(posture: str, seed: int, seconds: float, fault: str | None = None):
-    """(truth, direct, mirror-averaged) PoseFrames of one rendered front-view clip."""
-    plan = plan_clip(posture, fault, "front", seconds, seed=seed, size=(480, 640), fps=10)
-    estimator = make_mirror_estimator()
-    pairs = [estimator.estimate_both(VideoFrame(i, float(plan.truth.times_s[i]), frame.rgb))
-             for i, frame in enumerate(plan.frames())]
-    estimator.close()
-    return plan.truth.pose_frames(), [d for d, _ in pairs], [avg for _, avg in pairs]
-
-
 def run(seed: int, fault: str | None) -> dict[str, tuple[float, float, float]]:
     """Standing, facing the camera: the per-frame measures' medians."""
-    truth, direct, mirrored = _estimated("standing", seed, 2.0, fault)
+    truth, direct, mirrored = estimate_rendered("standing", seed, 2.0, fault)
     out = {}
     for fn in FRONT:
         out[fn.__name__] = tuple(float(np.nanmedian([fn(f) for f in frames])) for frames in (truth, direct, mirrored))
@@ -46,7 +38,7 @@ def run(seed: int, fault: str | None) -> dict[str, tuple[float, float, float]]:
 
 def run_squat(seed: int, fault: str | None) -> dict[str, tuple[float, float, float]]:
     """Squats facing the camera: knee travel and hip shift, left against right."""
-    clips = _estimated("bodyweight_squat", seed, 8.0)
+    clips = estimate_rendered("bodyweight_squat", seed, 8.0)
     results = [{r.name: r.value for r in steps.analyse_squat(frames, mirrored)}
                for frames, mirrored in zip(clips, (False, False, True))]
     return {name: tuple(r[name] for r in results) for name in ("squat_knee_inward_diff_cm", "squat_hip_shift_cm")}
@@ -54,8 +46,8 @@ def run_squat(seed: int, fault: str | None) -> dict[str, tuple[float, float, flo
 
 def run_stance(seed: int, fault: str | None) -> dict[str, tuple[float, float, float]]:
     """Standing on each leg: the difference in sway."""
-    left = _estimated("single_leg_stance_left", seed, 6.0)
-    right = _estimated("single_leg_stance_right", seed, 6.0)
+    left = estimate_rendered("single_leg_stance_left", seed, 6.0)
+    right = estimate_rendered("single_leg_stance_right", seed, 6.0)
     out = []
     for k, mirrored in zip(range(3), (False, False, True)):
         values = {r.name: r.value for r in steps.analyse_stance(left[k], right[k], mirrored)}

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._data import shared_data  # noqa: E402
 from benchmarks.record_speed import naive_loop  # noqa: E402
+from tests.processes import descendants  # noqa: E402
 
 DEFAULT_CLIPS = [
     "videos/pelvic-tilt/quadruped-pelvic-tilt.mp4:pelvic_tilt",   # 1280x720, 30 fps, 18.8 s
@@ -34,16 +35,10 @@ DEFAULT_CLIPS = [
 def _tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
     total = 0
-    pids = [pid]
-    while pids:
-        p = pids.pop()
+    for p in [pid, *descendants(pid)]:
         try:
             with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children") as fh:
-                pids.extend(int(c) for c in fh.read().split())
+                total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total

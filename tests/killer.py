@@ -9,26 +9,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-
-def _children(pid: int) -> list[int]:
-    # Per thread: Dask starts its workers from its event-loop thread, not the main one.
-    children = []
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children") as fh:
-                children.extend(int(c) for c in fh.read().split())
-    except OSError:
-        pass
-    return children
-
-
-def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        children = _children(todo.pop())
-        found.extend(children)
-        todo.extend(children)
-    return found
+from tests.processes import descendants
 
 
 def _reading(pid: int, targets: set[str]) -> bool:
@@ -71,7 +52,7 @@ class WorkerKiller:
     def _watch(self) -> None:
         deadline = time.monotonic() + self._timeout_s
         while not self._stop.is_set() and time.monotonic() < deadline:
-            for pid in _descendants(os.getpid()):
+            for pid in descendants(os.getpid()):
                 if _reading(pid, self._targets):
                     time.sleep(0.3)  # let it get into the clip, not just open the file
                     os.kill(pid, signal.SIGKILL)

@@ -19,8 +19,8 @@ from formcheck.assess.mirror import average_poses
 from formcheck.assess.report import SPECS, read, result, spread_error
 from formcheck.assess.steps import analyse_front
 from formcheck.frame import PoseFrame
-from formcheck.sources import VideoFrame
 from formcheck.studio.postures import PELVIS_SHIFT_CM, SHOULDER_LOW_CM
+from tests.rendered import estimate_rendered
 
 FRONT = ("shoulder_height_diff_cm", "hip_height_diff_cm", "lateral_shift_cm", "trunk_shift_cm",
          "head_tilt_deg", "knee_valgus_diff_deg")
@@ -28,16 +28,8 @@ FRONT = ("shoulder_height_diff_cm", "hip_height_diff_cm", "lateral_shift_cm", "t
 
 @lru_cache(maxsize=None)
 def _estimated(fault: str | None, seed: int):
-    """Truth, direct and mirror-averaged PoseFrames of a 2 s portrait render of the standing posture."""
-    from formcheck.assess.mirror import make_mirror_estimator
-    from formcheck.studio import plan_clip
-
-    plan = plan_clip("standing", fault, "front", 2.0, seed=seed, size=(480, 640), fps=10)
-    estimator = make_mirror_estimator()
-    pairs = [estimator.estimate_both(VideoFrame(i, float(plan.truth.times_s[i]), frame.rgb))
-             for i, frame in enumerate(plan.frames())]
-    estimator.close()
-    return plan.truth.pose_frames(), [d for d, _ in pairs], [m for _, m in pairs]
+    """Truth, direct and mirror-averaged PoseFrames of a 2 s render of the standing posture."""
+    return estimate_rendered("standing", seed, 2.0, fault)
 
 
 def _by_name(frames, mirrored: bool):

@@ -53,8 +53,9 @@ def test_speed_condition_is_fastest_point_over_body_length():
     assert "motion" in measure(c, _scene(None)).reason
 
 
-def test_speed_thresholds_must_be_declared_per_second():
-    base = dict(
+def _speed_demo() -> dict:
+    """A minimal exercise file whose entry condition judges speed (threshold ``still``)."""
+    return dict(
         name="demo", title="Demo", description="d", setup="s", view={"kind": "side", "width_ratio": "w"},
         required_landmarks=["hip"], entry={"cue": "c", "conditions": [
             {"kind": "speed", "points": ["hip"], "per": "leg", "max": "still"}]},
@@ -63,6 +64,10 @@ def test_speed_thresholds_must_be_declared_per_second():
         thresholds={"w": {"unit": "body", "bounds": [0, 1], "about": "a"},
                     "a": {"unit": "deg", "bounds": [0, 180], "about": "a"},
                     "still": {"unit": "body_per_s", "bounds": [0, 1], "about": "a"}})
+
+
+def test_speed_thresholds_must_be_declared_per_second():
+    base = _speed_demo()
     ExerciseFile.model_validate(base)
     base["thresholds"]["still"] = {"unit": "body", "bounds": [0, 1], "about": "a"}
     with pytest.raises(ValidationError, match="body_per_s"):
@@ -79,15 +84,7 @@ def test_only_exercises_with_speed_conditions_run_the_motion_stage():
     still = {"forearm_plank", "side_plank_left", "side_plank_right", "wall_sit"}
     for info in list_exercises():
         assert (Scorer(load_exercise(info.name)).motion is not None) == (info.name in still), info.name
-    spec = ExerciseFile.model_validate(dict(
-        name="demo", title="Demo", description="d", setup="s", view={"kind": "side", "width_ratio": "w"},
-        required_landmarks=["hip"], entry={"cue": "c", "conditions": [
-            {"kind": "speed", "points": ["hip"], "per": "leg", "max": "still"}]},
-        checks=[{"id": "x", "cue": "c", "kind": "joint_angle", "points": ["shoulder", "hip", "knee"], "min": "a"}],
-        hold={"min_s": 1, "max_s": 2},
-        thresholds={"w": {"unit": "body", "bounds": [0, 1], "about": "a"},
-                    "a": {"unit": "deg", "bounds": [0, 180], "about": "a"},
-                    "still": {"unit": "body_per_s", "bounds": [0, 1], "about": "a"}}))
+    spec = ExerciseFile.model_validate(_speed_demo())
     thresholds = {name: Threshold(name, value, unit, (0.0, 180.0), "", "test")
                   for name, value, unit in (("w", 0.5, "body"), ("a", 90.0, "deg"), ("still", 0.2, "body_per_s"))}
     assert Scorer(Exercise(spec, thresholds)).motion is not None

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-import cv2
+import numpy as np
 
 from formcheck.annotate import draw_skeleton, put_label
 from formcheck.assess.guided import GuideStatus
@@ -26,6 +26,23 @@ def _header_lines(status: GuideStatus) -> tuple[str, str]:
     return title, f"Measuring - {math.ceil(status.seconds_left)} s left"
 
 
+def _draw_step(bgr: np.ndarray, pose: PoseFrame | None, status: GuideStatus) -> None:
+    """The skeleton, and the step's title and set-up text (or time left) in the top left."""
+    from formcheck.live.screen import wrap
+
+    if pose is not None and pose.detected:
+        draw_skeleton(bgr, pose)
+    h, w = bgr.shape[:2]
+    scale = max(0.5, min(w, h) / 480)
+    title, detail = _header_lines(status)
+    # Left 60 % of the width: the pain notice owns the top right corner.
+    y = int(30 * scale)
+    put_label(bgr, title, (int(10 * scale), y), 0.75 * scale)
+    for line in wrap(detail, int(0.6 * w), 0.55 * scale)[:3]:
+        y += int(26 * scale)
+        put_label(bgr, line, (int(10 * scale), y), 0.55 * scale)
+
+
 class WindowPresenter:
     """The live screen with the step's title, set-up text and remaining time. q or Esc stops."""
 
@@ -36,23 +53,11 @@ class WindowPresenter:
         self.screen = Screen(title).open()
 
     def show(self, frame: VideoFrame, pose: PoseFrame | None, status: GuideStatus) -> bool:
-        from formcheck.live.screen import Action, Status, wrap
+        from formcheck.live.screen import Action, Status
 
-        bgr = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR)
-        if pose is not None and pose.detected:
-            draw_skeleton(bgr, pose)
-        h, w = bgr.shape[:2]
-        scale = max(0.5, min(w, h) / 480)
-        title, detail = _header_lines(status)
-        # Left 60 % of the width: the pain notice owns the top right corner.
-        y = int(30 * scale)
-        put_label(bgr, title, (int(10 * scale), y), 0.75 * scale)
-        for line in wrap(detail, int(0.6 * w), 0.55 * scale)[:3]:
-            y += int(26 * scale)
-            put_label(bgr, line, (int(10 * scale), y), 0.55 * scale)
         countdown = status.seconds_left if status.phase == "countdown" else None
-        action = self.screen.show(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), None,
-                                  Status(cue=status.cue, countdown_s=countdown))
+        action = self.screen.show(frame.rgb, None, Status(cue=status.cue, countdown_s=countdown),
+                                  decorate=lambda bgr: _draw_step(bgr, pose, status))
         return action not in (Action.QUIT, Action.CLOSED)
 
     def save(self, path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -169,14 +170,21 @@ class Screen:
         self._open = True
         return self
 
-    def show(self, image_rgb: np.ndarray, overlay: Overlay | None, status: Status) -> Action | None:
-        """Draw everything on a copy of the image, show it, and return the key pressed (if any)."""
+    def show(self, image_rgb: np.ndarray, overlay: Overlay | None, status: Status,
+             decorate: Callable[[np.ndarray], None] | None = None) -> Action | None:
+        """Draw everything on a copy of the image, show it, and return the key pressed (if any).
+
+        ``decorate(bgr)`` draws a caller's own layer (the assessment's skeleton and step text) on
+        the copy after the overlay and under the cue and notices, in image coordinates as shown.
+        """
         bgr = cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR)  # a new array: the camera frame stays raw
         if self.mirror:
             cv2.flip(bgr, 1, dst=bgr)
             overlay = mirrored(overlay) if overlay is not None else None
         if overlay is not None:
             draw_overlay(bgr, replace(overlay, cue=None), status.target_s, timer_scale=TIMER_SCALE)
+        if decorate is not None:
+            decorate(bgr)
         self._draw_text(bgr, status)
         cv2.imshow(self.title, bgr)
         self.last_image = bgr
