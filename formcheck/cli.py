@@ -164,6 +164,8 @@ def _print_score_summary(result) -> None:
     target = f" (target {lo:g}-{hi:g} s)" if lo and hi else ""
     table.add_row("longest hold", f"{s.longest_hold_s:.1f} s{target}")
     table.add_row("breaks", str(s.breaks))
+    if result.score.reps is not None:
+        table.add_row("reps", _reps_text(result.score))
     faults = {}
     for f in result.score.faults:
         faults[f.cue] = faults.get(f.cue, 0.0) + f.end_s - f.start_s
@@ -173,6 +175,12 @@ def _print_score_summary(result) -> None:
         table.add_row("note", note)
     table.add_row("report", str(result.files.get("report.html")))
     stdout_console().print(table)
+
+
+def _reps_text(score) -> str:
+    lo, hi = score.rep_target or (None, None)
+    target = f" (target {lo}-{hi})" if lo else ""
+    return f"{len(score.reps)} done, {score.good_reps} good{target}"
 
 
 def _score_folder(folder: Path, exercise, out_dir: Path, options: dict, profile: str | None) -> None:
@@ -195,14 +203,15 @@ def _score_folder(folder: Path, exercise, out_dir: Path, options: dict, profile:
             s = result.score.summary
             rows.append({"source": clip.name, "exercise": exercise.name, "duration_s": round(result.score.duration_s, 3),
                          "valid_s": round(s.valid_s, 3), "longest_hold_s": round(s.longest_hold_s, 3),
-                         "breaks": s.breaks, "faults": len(result.score.faults), "error": ""})
+                         "breaks": s.breaks, "faults": len(result.score.faults),
+                         "reps": "" if result.score.reps is None else len(result.score.reps), "error": ""})
         except FormcheckError as exc:
             print_error(str(exc))
             rows.append({"source": clip.name, "exercise": exercise.name, "error": str(exc)})
         except KeyboardInterrupt:
             interrupted = True
             break
-    fields = ["source", "exercise", "duration_s", "valid_s", "longest_hold_s", "breaks", "faults", "error"]
+    fields = ["source", "exercise", "duration_s", "valid_s", "longest_hold_s", "breaks", "faults", "reps", "error"]
     with open(out_dir / "summary.csv", "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from formcheck.exercises import EvalContext, Evaluation, Exercise, Status
 from formcheck.frame import PoseFrame
 from formcheck.motion import MotionTracker
+from formcheck.reps import Rep, RepCounter, RepSnapshot
 from formcheck.timer import FrameState, HoldSummary, HoldTimer, Snapshot, TimerConfig, fault_spans
 
 DEFAULT_ENTRY_DELAY_S = 0.5
@@ -55,6 +56,7 @@ class ScoredFrame:
     state: FrameState
     timer: Snapshot
     wall: object | None = None  # the WallObservation the frame was judged with
+    reps: RepSnapshot | None = None  # rep exercises only
 
     @property
     def t_s(self) -> float:
@@ -91,6 +93,12 @@ class Score:
     view: dict
     frames: list[FrameRow] = field(default_factory=list)
     complete: bool = True
+    reps: tuple[Rep, ...] | None = None          # rep exercises only: every completed rep
+    rep_target: tuple[int, int] | None = None    # (min, max) reps the exercise file asks for
+
+    @property
+    def good_reps(self) -> int:
+        return sum(r.good for r in self.reps or ())
 
     def state_seconds(self) -> dict[str, float]:
         """Seconds spent in each frame state (each frame lasts until the next)."""
@@ -113,6 +121,9 @@ class Scorer:
         self._sides: Counter[str] = Counter()
         # Only exercises with speed conditions pay for the motion stage on every frame.
         self.motion = MotionTracker(MOTION_WINDOW_S) if exercise.needs_motion else None
+        reps = exercise.reps
+        self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s) \
+            if reps is not None else None
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
         """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""
@@ -125,17 +136,22 @@ class Scorer:
         evaluation = self.exercise.evaluate(pose, context)
         state = classify(pose, evaluation)
         snapshot = self.timer.update(pose.t_s, state)
+        rep_snapshot = None
+        if self.rep_counter is not None:
+            rep_snapshot = self.rep_counter.update(pose.t_s, evaluation.phase, state, evaluation.failing)
         if evaluation.in_position and evaluation.side:
             self._sides[evaluation.side] += 1
         self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
                                   {r.id: r.value for r in evaluation.results}, evaluation.cue))
-        return ScoredFrame(pose, evaluation, state, snapshot, wall)
+        return ScoredFrame(pose, evaluation, state, snapshot, wall, rep_snapshot)
 
     def finish(self, end_s: float | None = None, complete: bool = True) -> Score:
         rows = self.rows
         if end_s is None:
             end_s = rows[-1].t_s if rows else 0.0
         summary = self.timer.finish(end_s)
+        reps = self.rep_counter.finish(end_s) if self.rep_counter is not None else None
+        spec = self.exercise.reps
         cues = {c.id: c.cue for c in self.exercise.checks}
         grace = self.timer.config.grace_s
         # Faults are reported only while the person is in the exercise: a "hips too high" while
@@ -156,6 +172,8 @@ class Scorer:
             view={"kind": self.exercise.view, "side": side},
             frames=list(rows),
             complete=complete,
+            reps=reps,
+            rep_target=(spec.min_count, spec.max_count) if spec is not None else None,
         )
 
 

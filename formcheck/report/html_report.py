@@ -60,6 +60,11 @@ def write_html(score: Score, source: str, path: str | Path, timeline_png: Path |
         ("breaks", str(s.breaks), ""),
         ("video length", f"{score.duration_s:.1f} s", ""),
     ]
+    if score.reps is not None:
+        rep_lo = score.rep_target[0] if score.rep_target else None
+        cards[1:3] = [("reps done", str(len(score.reps)), ""),
+                      ("good reps", str(score.good_reps), "ok" if rep_lo and score.good_reps >= rep_lo else "warn"),
+                      ("target reps", f"{score.rep_target[0]}–{score.rep_target[1]}" if score.rep_target else "—", "")]
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{escape(score.exercise_title)} — formcheck report</title>",

@@ -41,6 +41,7 @@ class Overlay:
     valid_s: float
     cue: str | None
     wall: object | None = None  # WallObservation: the wall line and the lumbar gap are drawn too
+    reps: int | None = None     # completed reps, for rep exercises
 
     @classmethod
     def from_scored(cls, frame: ScoredFrame) -> "Overlay":
@@ -56,7 +57,8 @@ class Overlay:
             for a, b in SKELETON
         )
         return cls(frame.t_s, frame.pose.xyz_norm, frame.pose.missing, status, frame.state,
-                   frame.timer.phase, frame.timer.valid_s, frame.evaluation.cue, frame.wall)
+                   frame.timer.phase, frame.timer.valid_s, frame.evaluation.cue, frame.wall,
+                   frame.reps.count if frame.reps is not None else None)
 
 
 def format_clock(seconds: float) -> str:
@@ -94,7 +96,8 @@ def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None
     band_w, band_h = clock_w + 2 * pad, clock_h + int(30 * scale)
     cv2.rectangle(image_bgr, (0, 0), (band_w, band_h), STATE_BGR[overlay.state], -1)
     put_label(image_bgr, clock, (pad, pad + clock_h), 1.0 * scale)
-    put_label(image_bgr, overlay.phase.value, (pad, band_h - int(7 * scale)), 0.45 * scale)
+    status = overlay.phase.value if overlay.reps is None else f"{overlay.reps} reps, {overlay.phase.value}"
+    put_label(image_bgr, status, (pad, band_h - int(7 * scale)), 0.45 * scale)
     if overlay.cue:
         put_label(image_bgr, overlay.cue, (int(10 * cue_scale), h - int(14 * cue_scale)), 0.6 * cue_scale)
     return image_bgr

@@ -1,0 +1,172 @@
+"""Counting repetitions from the per-frame rep phase, by timestamps.
+
+A rep exercise names its phases in the order one rep passes through them (``down -> up`` for a
+bridge, ``closed -> open`` for a clamshell). The rules tell, frame by frame, which phase the body is
+in, or none (between phases, moving). ``counter.update(t_s, phase, state) -> RepSnapshot`` turns
+that sequence into repetitions:
+
+* A rep starts when the body leaves the first phase, reaches each later phase in order, and ends
+  when it is back in the first phase. Being between phases never ends a rep; the gap between two
+  phases' thresholds is what keeps a body hovering at one threshold from counting twice.
+* The **top** of a rep is the time in its last phase, from the first frame in it to the last
+  before heading back; a frame or two out of it at the threshold does not split it.
+* Leaving the exercise (not in position or cannot see) for longer than ``grace_s`` abandons the rep
+  under way: half a rep is not a rep.
+* A rep is **good** when no check failed in it for longer than ``grace_s`` at a time and its top
+  lasted at least ``hold_s`` (the exercise file's hold at the top of each rep).
+
+Like the hold timer, the time from one frame to the next belongs to the earlier frame's phase, so
+the counter works live and 12 fps and 60 fps clips count alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from formcheck.timer import FrameState
+
+_EPS_S = 1e-6
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One completed repetition; times in seconds from the start of the session."""
+
+    start_s: float          # left the first phase
+    top_start_s: float      # reached the last phase
+    top_end_s: float        # left the last phase for good
+    end_s: float            # back in the first phase
+    faults: tuple[str, ...]  # checks that failed during the rep for longer than the grace period
+    good: bool
+
+    @property
+    def top_s(self) -> float:
+        return self.top_end_s - self.top_start_s
+
+
+@dataclass(frozen=True)
+class RepSnapshot:
+    t_s: float
+    count: int        # completed reps
+    good: int         # completed good reps
+    stage: int | None  # index of the furthest phase reached in the rep under way; None between reps
+
+
+@dataclass
+class _Current:
+    start_s: float
+    reached: int = 0                  # index of the furthest phase reached
+    top_start_s: float | None = None
+    top_end_s: float | None = None
+    failing_s: dict[str, float] = field(default_factory=dict)  # each check's current run of failure, seconds
+    faults: set[str] = field(default_factory=set)               # checks with a run longer than the grace
+
+
+@dataclass
+class RepCounter:
+    """``counter.update(t_s, phase, state, failing) -> RepSnapshot`` per frame, then ``finish()``."""
+
+    phases: Sequence[str]
+    hold_s: float = 0.0
+    grace_s: float = 0.5
+
+    def __post_init__(self) -> None:
+        if len(self.phases) < 2:
+            raise ValueError(f"a rep needs at least two phases, got {list(self.phases)}")
+        self._index = {name: i for i, name in enumerate(self.phases)}
+        self._reps: list[Rep] = []
+        self._current: _Current | None = None
+        self._ready = False            # seen in the first phase since the last rep (or the start)
+        self._first_seen_s = 0.0       # time of the latest frame in the first phase
+        self._away_since: float | None = None
+        self._prev: tuple[float, int | None, FrameState, tuple[str, ...]] | None = None
+
+    @property
+    def reps(self) -> tuple[Rep, ...]:
+        return tuple(self._reps)
+
+    def update(self, t_s: float, phase: str | None, state: FrameState,
+               failing: Sequence[str] = ()) -> RepSnapshot:
+        if phase is not None and phase not in self._index:
+            raise ValueError(f"unknown rep phase {phase!r}; phases: {list(self.phases)}")
+        stage = self._index.get(phase) if phase is not None else None
+        if self._prev is not None:
+            prev_t, prev_stage, prev_state, prev_failing = self._prev
+            if t_s < prev_t:
+                raise ValueError(f"frame times must not go back: {t_s} after {prev_t}")
+            self._interval(prev_t, t_s, prev_stage, prev_state, prev_failing)
+        self._observe(t_s, stage, state)
+        self._prev = (t_s, stage, FrameState(state), tuple(failing))
+        return self._snapshot(t_s)
+
+    def finish(self, end_s: float | None = None) -> tuple[Rep, ...]:
+        """Close the session; a rep still under way is not counted."""
+        if self._prev is not None:
+            prev_t, prev_stage, prev_state, prev_failing = self._prev
+            end_s = prev_t if end_s is None else max(end_s, prev_t)
+            self._interval(prev_t, end_s, prev_stage, prev_state, prev_failing)
+        self._current = None
+        return self.reps
+
+    # -- internals ---------------------------------------------------------------------------
+    def _interval(self, start_s: float, end_s: float, stage: int | None, state: FrameState,
+                  failing: tuple[str, ...]) -> None:
+        """Attribute ``[start_s, end_s)`` to the earlier frame: fault time and the top's extent."""
+        rep = self._current
+        if rep is None:
+            return
+        # Like the report's fault spans: a check failing for no longer than the grace period at a
+        # time is a flicker (a threshold crossed on the way up and again on the way down is two).
+        now_failing = failing if state is FrameState.FAULT else ()
+        for check in list(rep.failing_s):
+            if check not in now_failing:
+                del rep.failing_s[check]
+        for check in now_failing:
+            rep.failing_s[check] = rep.failing_s.get(check, 0.0) + (end_s - start_s)
+            if rep.failing_s[check] > self.grace_s + _EPS_S:
+                rep.faults.add(check)
+        if stage == len(self.phases) - 1 and rep.reached == stage:
+            rep.top_end_s = end_s
+
+    def _observe(self, t_s: float, stage: int | None, state: FrameState) -> None:
+        in_exercise = state in (FrameState.VALID, FrameState.FAULT)
+        if not in_exercise:
+            if self._away_since is None:
+                self._away_since = t_s
+            elif t_s - self._away_since > self.grace_s + _EPS_S:
+                self._current = None
+                self._ready = False
+            return
+        self._away_since = None
+        last = len(self.phases) - 1
+        rep = self._current
+        if stage == 0:
+            if rep is not None and rep.reached == last:
+                self._complete(rep, t_s)
+            self._current = None
+            self._ready = True
+            self._first_seen_s = t_s
+            return
+        if rep is None:
+            if not self._ready:
+                return  # joined mid-rep: wait for the first phase
+            # The rep began when the first phase was left: the last frame seen in it.
+            self._current = rep = _Current(self._first_seen_s)
+        if stage is not None and stage == rep.reached + 1:
+            rep.reached = stage
+            if stage == last:
+                rep.top_start_s = rep.top_end_s = t_s
+
+    def _complete(self, rep: _Current, t_s: float) -> None:
+        faults = tuple(sorted(rep.faults))
+        top_start = rep.top_start_s if rep.top_start_s is not None else t_s
+        top_end = rep.top_end_s if rep.top_end_s is not None else top_start
+        good = not faults and top_end - top_start >= self.hold_s - _EPS_S
+        self._reps.append(Rep(rep.start_s, top_start, top_end, t_s, faults, good))
+        self._ready = True
+
+    def _snapshot(self, t_s: float) -> RepSnapshot:
+        rep = self._current
+        return RepSnapshot(t_s, len(self._reps), sum(r.good for r in self._reps),
+                           None if rep is None else rep.reached)

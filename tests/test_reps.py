@@ -1,0 +1,118 @@
+"""The rep counter driven by per-frame phase sequences, against expected per-frame counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from formcheck.reps import RepCounter
+from formcheck.timer import FrameState
+
+V, F, N, C = FrameState.VALID, FrameState.FAULT, FrameState.NOT_IN_POSITION, FrameState.CANNOT_SEE
+
+
+def drive(phases: list[str | None], states=None, dt: float = 0.1, failing=None, **config):
+    """Feed one frame per phase (``dt`` apart); returns the counter and the count after each frame."""
+    counter = RepCounter(("down", "up"), **config)
+    states = states or [V] * len(phases)
+    failing = failing or [()] * len(phases)
+    counts = [counter.update(round(i * dt, 6), p, s, f).count
+              for i, (p, s, f) in enumerate(zip(phases, states, failing))]
+    return counter, counts
+
+
+def test_a_rep_is_down_up_down_counted_on_the_way_back():
+    phases = ["down", None, "up", "up", None, "down", None, "up", None, "down"]
+    counter, counts = drive(phases)
+    assert counts == [0, 0, 0, 0, 0, 1, 1, 1, 1, 2]
+    first, second = counter.finish()
+    assert (first.start_s, first.top_start_s, first.top_end_s, first.end_s) == pytest.approx((0.0, 0.2, 0.4, 0.5))
+    assert (second.start_s, second.top_start_s, second.top_end_s, second.end_s) == pytest.approx((0.5, 0.7, 0.8, 0.9))
+
+
+def test_hovering_at_one_threshold_counts_nothing():
+    # Up and back to between, never down again: one rep still under way, not two.
+    phases = ["down", None, "up", None, "up", None, "up", None]
+    counter, counts = drive(phases)
+    assert counts == [0] * len(phases)
+    assert counter.finish() == ()
+
+
+def test_a_flicker_out_of_the_top_does_not_split_it():
+    phases = ["down", "up", "up", None, "up", "up", None, "down"]
+    counter, _ = drive(phases)
+    (rep,) = counter.finish()
+    assert (rep.top_start_s, rep.top_end_s) == pytest.approx((0.1, 0.6))
+
+
+def test_joining_mid_rep_waits_for_the_first_phase():
+    # The session starts at the top: the first way down is not a rep; down -> up -> down is.
+    phases = ["up", "up", None, "down", None, "up", None, "down"]
+    counter, counts = drive(phases)
+    assert counts == [0, 0, 0, 0, 0, 0, 0, 1]
+
+
+def test_a_half_rep_at_the_end_is_not_counted():
+    counter, counts = drive(["down", None, "up", "up"])
+    assert counter.finish(end_s=1.0) == ()
+
+
+def test_leaving_the_exercise_past_the_grace_period_abandons_the_rep():
+    phases = ["down", "up", None, None, None, None, None, None, "down"]
+    states = [V, V, N, N, N, N, N, N, V]
+    counter, counts = drive(phases, states, grace_s=0.3)
+    assert counts[-1] == 0
+    # The same gap within grace keeps the rep.
+    counter, counts = drive(phases[:3] + phases[-1:], states[:3] + states[-1:], grace_s=0.3)
+    assert counts[-1] == 1
+
+
+def test_timestamps_not_frame_counts_decide_the_grace():
+    # One cannot-see frame 0.6 s long abandons the rep at grace 0.5; ten 0.05 s frames would not.
+    counter = RepCounter(("down", "up"), grace_s=0.5)
+    for t, phase, state in [(0.0, "down", V), (0.3, "up", V), (0.4, None, C), (1.0, None, C), (1.1, "down", V)]:
+        counter.update(t, phase, state)
+    assert counter.finish() == ()
+
+
+def test_a_rep_is_good_only_without_lasting_faults_and_with_its_top_held():
+    phases = ["down"] + ["up"] * 10 + ["down"]
+    counter, _ = drive(phases, hold_s=0.8)
+    assert counter.finish()[0].good                   # top held 1.0 s
+    counter, _ = drive(phases, hold_s=1.5)
+    (short,) = counter.finish()
+    assert not short.good and short.faults == ()      # top too short
+    states = [V] + [F] * 7 + [V] * 3 + [V]
+    failing = [()] + [("hips_high_enough",)] * 7 + [()] * 4
+    counter, _ = drive(phases, states, failing=failing, grace_s=0.5)
+    (faulty,) = counter.finish()
+    assert faulty.faults == ("hips_high_enough",) and not faulty.good
+    # A fault shorter than the grace period is a flicker, not a fault of the rep.
+    states = [V, F, F] + [V] * 9
+    failing = [(), ("hips_high_enough",), ("hips_high_enough",)] + [()] * 9
+    counter, _ = drive(phases, states, failing=failing, grace_s=0.5)
+    assert counter.finish()[0].faults == ()
+
+
+def test_three_phases_must_come_in_order():
+    counter = RepCounter(("start", "mid", "end"))
+    seq = ["start", "end", "start", "mid", "end", "start"]  # the first skips "mid": not a rep
+    counts = [counter.update(i * 0.1, p, V).count for i, p in enumerate(seq)]
+    assert counts == [0, 0, 0, 0, 0, 1]
+
+
+def test_unknown_phase_and_time_going_back_are_errors():
+    counter = RepCounter(("down", "up"))
+    with pytest.raises(ValueError, match="unknown rep phase 'sideways'"):
+        counter.update(0.0, "sideways", V)
+    counter.update(1.0, "down", V)
+    with pytest.raises(ValueError, match="must not go back"):
+        counter.update(0.5, "down", V)
+
+
+def test_short_failures_on_the_way_up_and_down_are_not_summed_into_a_fault():
+    # 0.4 s failing while rising and 0.4 s while lowering (threshold crossed twice): two flickers.
+    phases = ["down"] + ["up"] * 14 + ["down"]
+    states = [V] + [F] * 4 + [V] * 6 + [F] * 4 + [V]
+    failing = [()] + [("hips_high_enough",)] * 4 + [()] * 6 + [("hips_high_enough",)] * 4 + [()]
+    counter, _ = drive(phases, states, failing=failing, grace_s=0.5)
+    assert counter.finish()[0].faults == ()
