@@ -27,6 +27,12 @@ PLANK_HIPS_LOW_DEG = 15.0    # hip extension in a plank with hips_low (plus some
 WALL_SIT_HIPS_HIGH_DEG = 35.5    # thigh angle below horizontal in a wall sit with hips_high
 WALL_SIT_HIPS_HIGH_FRAC = math.sin(math.radians(WALL_SIT_HIPS_HIGH_DEG))  # hip rise, in thigh lengths
 WALL_SIT_FEET_FORWARD_SHIN_DEG = 33.0  # shin lean (ankle ahead of knee) with feet_too_far_forward
+# Seconds to get into and out of a plank or side plank: about as quick as people lift their hips
+# into one and drop out of it. A slower, eased move spends a second or more on the last
+# centimetres, where the form already passes and the body moves slower than people sway while
+# holding.
+PLANK_ENTRY_S = 0.8
+PLANK_EXIT_S = 0.6
 BIRD_DOG_LEG_LIFT_DEG = 40.0     # extended leg above horizontal in a bird dog with hip_rotation
 CLAMSHELL_OPEN_DEG = 45.0        # top knee's opening about the hip-ankle axis at the top of a clamshell
 CLAMSHELL_TOP_LEG_ADDUCTION_DEG = -14.0  # top leg resting on the bottom one
@@ -177,7 +183,8 @@ def _plank(d: BodyDims, fault: str | None, seconds: float) -> MotionPlan:
     }
     # Getting up from and back down to a rest with the hips sagging toward the floor.
     rest = {**base, "l_hip_flex": -30.0, "r_hip_flex": -30.0, "spine_flex": -14.0, "l_knee": 12.0, "r_knee": 12.0}
-    return held([(1.0, rest), (1.8, rest)], _merge(base, fault, variants), [(1.8, rest), (0.8, rest)], seconds)
+    return held([(1.0, rest), (PLANK_ENTRY_S, rest)], _merge(base, fault, variants), [(PLANK_EXIT_S, rest), (2.0, rest)],
+                seconds)
 
 
 # --- side plank -----------------------------------------------------------------------------
@@ -192,7 +199,8 @@ def _side_plank(d: BodyDims, fault: str | None, seconds: float) -> MotionPlan:
     }
     variants = {"hips_low": {"l_hip_abd": 15.0, "r_hip_abd": -15.0, "spine_bend": -10.0}}
     rest = {**base, "l_hip_abd": 28.0, "r_hip_abd": -28.0, "spine_bend": -14.0}
-    return held([(1.0, rest), (1.8, rest)], _merge(base, fault, variants), [(1.8, rest), (0.8, rest)], seconds)
+    return held([(1.0, rest), (PLANK_ENTRY_S, rest)], _merge(base, fault, variants), [(PLANK_EXIT_S, rest), (2.0, rest)],
+                seconds)
 
 
 # --- glute bridge ---------------------------------------------------------------------------
