@@ -58,9 +58,10 @@ def _confidence_timeline(rows, step_s: float = 1.0) -> str:
     out, next_t = [], 0.0
     for t, o in rows:
         if t >= next_t:
-            out.append(f"{t:.0f}:{o.confidence:.2f}{'' if o.line is not None else '*'}")
+            mark = "*" if o.line is None else ("i" if o.inferred else "")
+            out.append(f"{t:.0f}:{o.confidence:.2f}{mark}")
             next_t += step_s
-    return " ".join(out) + "   (* = no line reported)"
+    return " ".join(out) + "   (* = no line reported, i = inferred from the posture)"
 
 
 def run_real(fps: float, preview: Path | None) -> None:

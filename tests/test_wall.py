@@ -21,12 +21,18 @@ TORSO_PX = HIP_Y - SHOULDER_Y  # 180: shoulders and hips share a column
 LUMBAR_HOLLOW_PX = 9  # px the lumbar curve lies in front of the rest of the back
 
 
-def _pose(t_s: float, index: int) -> PoseFrame:
+def _pose(t_s: float, index: int, ankles: bool = False, shoulder_dx: float = 0.0,
+          half_width: float = 0.0) -> PoseFrame:
+    """The seated body. Without ``ankles`` the shins are unseen, so the posture cannot be judged;
+    ``shoulder_dx`` moves the shoulders forward (a lean), ``half_width`` spreads left from right (a front view)."""
     xyz = np.full((NUM_LANDMARKS, 3), np.nan, np.float32)
-    points = {L.left_shoulder: (255, SHOULDER_Y), L.right_shoulder: (255, SHOULDER_Y),
-              L.left_hip: (255, HIP_Y), L.right_hip: (255, HIP_Y),
+    sx = 255 - shoulder_dx
+    points = {L.left_shoulder: (sx - half_width, SHOULDER_Y), L.right_shoulder: (sx + half_width, SHOULDER_Y),
+              L.left_hip: (255 - half_width, HIP_Y), L.right_hip: (255 + half_width, HIP_Y),
               L.left_knee: (170, HIP_Y), L.right_knee: (170, HIP_Y),
               L.left_heel: (175, 380), L.right_heel: (175, 380)}
+    if ankles:
+        points.update({L.left_ankle: (172, 368), L.right_ankle: (172, 368)})
     for lm, (x, y) in points.items():
         xyz[lm] = (x / W, y / H, 0.0)
     missing = ~np.isfinite(xyz[:, 0])
@@ -52,13 +58,15 @@ def _image(mask: np.ndarray, wall: bool) -> np.ndarray:
     return rgb
 
 
-def _run(wall: bool, seconds: float = 3.0, fps: float = 10.0) -> WallObservation:
+def _run(wall: bool, seconds: float = 3.0, fps: float = 10.0, stool: bool = False, **pose) -> WallObservation:
     tracker = WallTracker()
     mask = _mask(LUMBAR_HOLLOW_PX)
     rgb = _image(mask, wall)
+    if stool:  # a seat post under the thighs, between the knees and the hips
+        rgb[HIP_Y + 25:375, 185:205] = 25
     obs = None
     for i in range(int(seconds * fps)):
-        obs = tracker.update(VideoFrame(i, i / fps, rgb), _pose(i / fps, i), mask)
+        obs = tracker.update(VideoFrame(i, i / fps, rgb), _pose(i / fps, i, **pose), mask)
     return obs
 
 
@@ -73,11 +81,35 @@ def test_synthetic_wall_line_and_gaps_match_hand_computed_values():
     assert obs.hip_gap == pytest.approx((WALL_X - BACK_X) / TORSO_PX, abs=px)                          # 0.056
     assert obs.lumbar_gap == pytest.approx((WALL_X - BACK_X + LUMBAR_HOLLOW_PX) / TORSO_PX, abs=px)  # 0.106
     assert len(obs.contour_norm) > 100 and obs.lumbar_point_norm is not None
+    # A seen wall wins over the posture argument, even when the posture would also support one.
+    assert not obs.inferred and not _run(wall=True, ankles=True).inferred
 
 
 def test_synthetic_without_a_wall_reports_none():
     obs = _run(wall=False)
     assert obs.line is None and obs.lumbar_gap is None and obs.confidence == 0.0
+
+
+def test_synthetic_wall_sit_without_a_visible_wall_infers_the_support_at_the_backs_rear_tangent():
+    obs = _run(wall=False, ankles=True)
+    assert obs.inferred and obs.line is not None
+    (x1, _), (x2, _) = obs.line
+    assert abs(x1 * W - BACK_X) <= 1 and abs(x2 * W - BACK_X) <= 1  # touching shoulder blades and buttocks
+    assert 0.3 <= obs.confidence <= WallTracker().config.support.confidence_cap
+    assert obs.lumbar_gap == pytest.approx(LUMBAR_HOLLOW_PX / TORSO_PX, abs=2.0 / TORSO_PX)
+    assert obs.shoulder_gap == pytest.approx(0.0, abs=1.0 / TORSO_PX)
+    # Not yet: one second of the posture is not a hold.
+    assert _run(wall=False, ankles=True, seconds=1.0).line is None
+
+
+@pytest.mark.parametrize("why, pose", [
+    ("leaning forward 24 degrees balances without a wall", {"shoulder_dx": 80.0}),
+    ("a stool under the thighs carries the weight", {"stool": True}),
+    ("a front view shows no horizontal distances", {"half_width": 60.0}),
+])
+def test_synthetic_posture_without_a_visible_wall_infers_nothing_when(why, pose):
+    obs = _run(wall=False, ankles=True, **pose)
+    assert obs.line is None and obs.lumbar_gap is None and not obs.inferred, why
 
 
 def test_confidence_ramps_up_over_time_and_no_person_gives_no_gap():
@@ -109,38 +141,58 @@ STUDIO_GOOD_MAX = 0.13        # torso lengths: good holds read 0.05-0.10 over se
 STUDIO_OFF_MIN = 0.19         # torso lengths: back_off_wall holds read 0.21-0.29 over seeds 1-4
 
 
-def _studio_hold(fault: str | None, view: str, seed: int) -> list[WallObservation]:
+def _studio_hold(fault: str | None, view: str, seed: int) -> tuple[list[WallObservation], list[bool]]:
+    """The hold's wall observations, and for each frame whether its posture alone would infer a
+    support (:func:`formcheck.wall.support.supported_posture`, asked whether or not a wall is seen).
+    The clear-space test is left out of the latter: the rendered floor's shadows already refuse every
+    frame, and the question here is what the posture says."""
+    import cv2
+
     from formcheck.estimators import SolutionsEstimator
     from formcheck.studio.clip import plan_clip
+    from formcheck.wall.body import torso_of
+    from formcheck.wall.contour import back_contour
+    from formcheck.wall.support import SupportParams, supported_posture
+    from formcheck.wall.tracker import person_mask
 
     plan = plan_clip("wall_sit", fault, view, seconds=6.0, seed=seed)
     hold = plan.truth.holds[0]
     est = SolutionsEstimator(segmentation=True)
     tracker = WallTracker()
-    out = []
+    out, supported = [], []
     try:
         for i in range(0, plan.truth.num_frames, 2):  # 7.5 fps: the tracker's memory is in seconds
             t = float(plan.truth.times_s[i])
             frame = VideoFrame(i, t, plan.render_frame(i).rgb)
-            obs = tracker.update(frame, est.estimate(frame), est.last_mask)
+            pose = est.estimate(frame)
+            obs = tracker.update(frame, pose, est.last_mask)
             if hold.start_s <= t <= hold.end_s:
                 out.append(obs)
+                torso, person = torso_of(pose), person_mask(est.last_mask, frame.rgb.shape[:2], 0.5)
+                gray = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY)
+                supported.append(torso is not None and person is not None and supported_posture(
+                    pose, torso, back_contour(person, torso), gray, person,
+                    SupportParams(max_edges_under_thighs=1.0)) is not None)
     finally:
         est.close()
-    return out
+    return out, supported
 
 
 def test_studio_good_wall_sit_reads_on_the_wall_and_back_off_wall_reads_off():
-    good = _studio_hold(None, "side", seed=1)
-    off = _studio_hold("back_off_wall", "side", seed=1)
+    good, good_supported = _studio_hold(None, "side", seed=1)
+    off, off_supported = _studio_hold("back_off_wall", "side", seed=1)
     for hold in (good, off):
-        assert all(o.line is not None and o.confidence > 0.5 for o in hold)
+        assert all(o.line is not None and o.confidence > 0.5 and not o.inferred for o in hold)
     assert max(o.lumbar_gap for o in good) < STUDIO_GOOD_MAX
     assert min(o.lumbar_gap for o in off) > STUDIO_OFF_MIN
+    # The good hold's posture implies a support behind the back; leaning off the wall never does, so
+    # a back off an unseen wall cannot pass through the inferred line either.
+    assert all(good_supported) and not any(off_supported)
 
 
 def test_studio_front_view_finds_no_wall():
-    assert all(o.line is None and o.lumbar_gap is None for o in _studio_hold(None, "front", seed=2))
+    hold, _ = _studio_hold(None, "front", seed=2)
+    assert all(o.line is None and o.lumbar_gap is None for o in hold)
 
 
 # --- real clips ----------------------------------------------------------------------------

@@ -41,3 +41,19 @@ def test_two_foot_holds_count_and_lifted_legs_do_not(afya):
     assert _valid_fraction(holds, 10.5, 13.3) <= 0.1
     faults = {f.check for f in afya[1].faults if f.start_s < 20.5 and f.end_s > 10.0}
     assert "both_feet_down" in faults
+
+
+LEAP = "videos/wall-sit/leap-wall-sit.mp4"
+
+
+def test_a_seamless_white_wall_is_inferred_from_the_held_posture_and_the_hold_counts(recorded):
+    # Three-quarter view, a cyclorama with no visible wall line: the support is inferred from a
+    # posture that cannot be held unsupported (formcheck.wall.support), with its confidence capped.
+    from formcheck.wall import WallTrackerConfig
+
+    rec = load_recording(recorded(LEAP, wall=True))
+    score, _ = score_recording(rec, load_exercise("wall_sit"))
+    assert _valid_fraction(score.summary.holds, 2.0, 8.9) >= 0.8
+    settled = [w for f, w in zip(rec.frames, rec.walls) if f.t_s >= 2.0]
+    cap = WallTrackerConfig().support.confidence_cap
+    assert all(w.inferred and w.confidence <= cap + 1e-6 for w in settled if w.line is not None)

@@ -34,7 +34,8 @@ def draw_wall(image_bgr: np.ndarray, obs: WallObservation) -> np.ndarray:
     if obs.line is not None:
         a, b = _px(np.array(obs.line), w, h)
         cv2.line(out, tuple(int(v) for v in a), tuple(int(v) for v in b), WALL_BGR, 2, cv2.LINE_AA)
-        cv2.putText(out, f"wall {obs.confidence:.2f}", (int(a[0]) + 4, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
+        label = "support (inferred)" if obs.inferred else "wall"
+        cv2.putText(out, f"{label} {obs.confidence:.2f}", (int(a[0]) + 4, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
                     WALL_BGR, 1, cv2.LINE_AA)
     if len(obs.contour_norm) > 1:
         cv2.polylines(out, [_px(obs.contour_norm, w, h).reshape(-1, 1, 2)], False, CONTOUR_BGR, 2, cv2.LINE_AA)

@@ -27,6 +27,9 @@ class WallObservation:
         contour_norm: ``(K, 2)`` float32 back contour points used, normalized image coordinates
             (empty when there is no mask or no person).
         lumbar_point_norm: the contour point where ``lumbar_gap`` was measured, normalized.
+        inferred: the line was not seen in the image but inferred from a posture that cannot be held
+            without a support behind the back (:mod:`formcheck.wall.support`); it is the back's
+            rear tangent, and its confidence is capped below a seen wall's.
     """
 
     line: Line | None
@@ -36,6 +39,7 @@ class WallObservation:
     hip_gap: float | None
     contour_norm: np.ndarray
     lumbar_point_norm: tuple[float, float] | None = None
+    inferred: bool = False
 
     @classmethod
     def unseen(cls, line: Line | None = None, confidence: float = 0.0) -> "WallObservation":
@@ -67,7 +71,8 @@ def to_arrays(observations: Sequence[WallObservation]) -> dict[str, np.ndarray]:
     Keys: ``wall_line`` float32 ``(N, 2, 2)`` (NaN without a line), ``wall_confidence`` float32
     ``(N,)``, ``wall_gaps_torso`` float32 ``(N, 3)`` lumbar/shoulder/hip (NaN when unknown),
     ``wall_contour`` float32 ``(N, MAX_CONTOUR_POINTS, 2)`` (NaN-padded), ``wall_lumbar_point``
-    float32 ``(N, 2)`` (NaN when unknown). All coordinates normalized.
+    float32 ``(N, 2)`` (NaN when unknown), ``wall_inferred`` bool ``(N,)`` (absent from older
+    recordings: read as all False). All coordinates normalized.
     """
     n = len(observations)
     line = np.full((n, 2, 2), np.nan, np.float32)
@@ -75,6 +80,7 @@ def to_arrays(observations: Sequence[WallObservation]) -> dict[str, np.ndarray]:
     gaps = np.full((n, 3), np.nan, np.float32)
     contour = np.full((n, MAX_CONTOUR_POINTS, 2), np.nan, np.float32)
     lumbar_point = np.full((n, 2), np.nan, np.float32)
+    inferred = np.array([o.inferred for o in observations], bool).reshape(n)
     for i, o in enumerate(observations):
         if o.line is not None:
             line[i] = o.line
@@ -84,18 +90,19 @@ def to_arrays(observations: Sequence[WallObservation]) -> dict[str, np.ndarray]:
         if o.lumbar_point_norm is not None:
             lumbar_point[i] = o.lumbar_point_norm
     return {"wall_line": line, "wall_confidence": conf, "wall_gaps_torso": gaps, "wall_contour": contour,
-            "wall_lumbar_point": lumbar_point}
+            "wall_lumbar_point": lumbar_point, "wall_inferred": inferred}
 
 
 def from_arrays(arrays: dict[str, np.ndarray]) -> list[WallObservation]:
     """Inverse of :func:`to_arrays` (contours come back resampled to at most ``MAX_CONTOUR_POINTS``)."""
     out = []
-    for line, conf, gaps, contour, lumbar in zip(arrays["wall_line"], arrays["wall_confidence"],
-                                                 arrays["wall_gaps_torso"], arrays["wall_contour"],
-                                                 arrays["wall_lumbar_point"]):
+    inferred = arrays.get("wall_inferred", np.zeros(len(arrays["wall_line"]), bool))
+    for line, conf, gaps, contour, lumbar, guessed in zip(arrays["wall_line"], arrays["wall_confidence"],
+                                                          arrays["wall_gaps_torso"], arrays["wall_contour"],
+                                                          arrays["wall_lumbar_point"], inferred):
         points = contour[np.isfinite(contour).all(axis=1)]
         ln = None if not np.isfinite(line).all() else tuple(tuple(float(v) for v in p) for p in line)
         lp = None if not np.isfinite(lumbar).all() else (float(lumbar[0]), float(lumbar[1]))
         out.append(WallObservation(ln, float(conf), _none_if_nan(gaps[0]), _none_if_nan(gaps[1]),
-                                   _none_if_nan(gaps[2]), points.astype(np.float32), lp))
+                                   _none_if_nan(gaps[2]), points.astype(np.float32), lp, bool(guessed)))
     return out

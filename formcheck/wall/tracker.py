@@ -19,6 +19,7 @@ from formcheck.wall.contour import back_contour
 from formcheck.wall.gaps import WallLinePx, back_gaps
 from formcheck.wall.lines import LineParams, line_candidates
 from formcheck.wall.observation import Line, WallObservation
+from formcheck.wall.support import SupportParams, supported_posture
 from formcheck.wall.votes import ColumnVotes, Peak, VoteParams
 
 
@@ -37,6 +38,7 @@ class WallTrackerConfig:
     penetration_torso: tuple[float, float] = (0.15, 0.5)  # back past the line by this much: confidence 1 -> 0
     lines: LineParams = field(default_factory=LineParams)
     votes: VoteParams = field(default_factory=VoteParams)
+    support: SupportParams = field(default_factory=SupportParams)
 
 
 def person_mask(mask: np.ndarray | None, shape_hw: tuple[int, int], threshold: float) -> np.ndarray | None:
@@ -82,6 +84,8 @@ class WallTracker:
         self._shape_hw: tuple[int, int] | None = None
         self._heel_y_px: float | None = None   # smoothed
         self._last_t_s: float | None = None
+        self._support = 0.0                     # moving average of "posture needs a support behind the back"
+        self._support_t_s: float | None = None
 
     def _votes_for(self, shape_hw: tuple[int, int]) -> ColumnVotes:
         # A new image size (another camera or clip) starts the evidence afresh.
@@ -91,6 +95,7 @@ class WallTracker:
             self._y_ref_px = shape_hw[0] / 2.0
             self._current_x = None
             self._heel_y_px = None
+            self._support, self._support_t_s = 0.0, None
         return self._votes
 
     def _steady_heels(self, torso: Torso, t_s: float) -> Torso:
@@ -132,6 +137,7 @@ class WallTracker:
         if torso is None:
             # No body to anchor the search: keep memory decaying so a stale wall fades out.
             votes.update(frame.t_s, [])
+            self._update_support(frame.t_s, None)
             return WallObservation.unseen()
         gray = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY)
         steady = self._steady_heels(torso, frame.t_s)
@@ -139,12 +145,28 @@ class WallTracker:
         contour = back_contour(person, torso) if person is not None else np.zeros((0, 2), np.float32)
         back_x = self._back_x(contour, torso)
         peak = self._choose(self._peaks_with_current(votes), back_x, torso)
+        # The posture argument reads horizontal distances, which only a side or three-quarter view shows.
+        side_on = torso.width_ratio <= self.config.max_width_ratio
+        support = supported_posture(pose, torso, contour, gray, person, self.config.support) if side_on else None
+        support_score = self._update_support(frame.t_s, support)
         if peak is None:
             self._current_x = None
+            if support is not None:
+                # No wall in the image, but a posture held only against a support behind the back.
+                return self._observe(support, support_score * self.config.support.confidence_cap, contour, torso,
+                                     shape_hw, inferred=True)
             return WallObservation.unseen()
         self._current_x = peak.x_px
         line = WallLinePx(peak.x_px, self._y_ref_px, peak.tilt)
         return self._observe(line, peak.score, contour, torso, shape_hw)
+
+    def _update_support(self, t_s: float, support: WallLinePx | None) -> float:
+        """Moving average (time constant ``support.memory_s``) of frames whose posture needs a support."""
+        dt = self.config.votes.first_dt_s if self._support_t_s is None else max(0.0, t_s - self._support_t_s)
+        self._support_t_s = t_s
+        alpha = 1.0 - np.exp(-dt / self.config.support.memory_s)
+        self._support += alpha * (float(support is not None) - self._support)
+        return self._support
 
     def _peaks_with_current(self, votes: ColumnVotes) -> list[Peak]:
         """Every strong peak, plus the line reported last while its evidence holds: a neighbouring
@@ -162,7 +184,7 @@ class WallTracker:
         return float(contour[np.argmax(torso.rear_sign * contour[:, 0]), 0])
 
     def _observe(self, line: WallLinePx, score: float, contour: np.ndarray, torso: Torso,
-                 shape_hw: tuple[int, int]) -> WallObservation:
+                 shape_hw: tuple[int, int], inferred: bool = False) -> WallObservation:
         side_on = torso.width_ratio <= self.config.max_width_ratio
         gaps = back_gaps(contour, line, torso)
         confidence = score * _penetration_factor(gaps.shoulder, gaps.hip, self.config.penetration_torso)
@@ -178,4 +200,5 @@ class WallTracker:
         lumbar_point = None
         if gaps.lumbar_point_px is not None:
             lumbar_point = tuple(float(v) for v in np.asarray(gaps.lumbar_point_px) / wh)
-        return WallObservation(norm, confidence, gaps.lumbar, gaps.shoulder, gaps.hip, contour_norm, lumbar_point)
+        return WallObservation(norm, confidence, gaps.lumbar, gaps.shoulder, gaps.hip, contour_norm, lumbar_point,
+                               inferred)
