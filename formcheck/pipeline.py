@@ -16,6 +16,7 @@ import queue
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,6 +152,9 @@ def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_f
             wall: bool, worker_id: int, out) -> None:
     # The parent owns Ctrl-C: it stops the workers and keeps what they already sent.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import cv2
+
+    cv2.setNumThreads(1)  # the other span's process keeps the other core busy (see one_opencv_thread)
     # Native libraries print start-up chatter to fd 2 from their own threads; a worker reports
     # everything that matters through the queue, so its stderr goes nowhere.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -239,6 +243,25 @@ class _SpanProcesses:
         self.out.close()
 
 
+@contextmanager
+def one_opencv_thread(enabled: bool = True):
+    """While the spans of a clip already keep every core busy, OpenCV's own thread pool (used by
+    every crop warp) only adds hand-offs: on two cores one thread each saves about 10 % of the CPU
+    time per estimated frame (19.4 -> 17.3 ms, 720p, LiteRT, two spans). The setting is global to
+    the process, so it is restored afterwards."""
+    if not enabled:
+        yield
+        return
+    import cv2
+
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(before)
+
+
 def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Progress | None,
                              sample_fps: float | None = None, wall: bool = False) -> _Result:
     source = VideoFileSource(path, sample_fps=sample_fps)  # opened here to fail fast, and for its info
@@ -251,10 +274,17 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
         return _estimate_sequential(source, info, model, progress, wall)
     spans = (_SpanThreads(path, chunks, model, sample_fps) if threads
              else _SpanProcesses(path, chunks, model, sample_fps, wall))
+    with one_opencv_thread(threads):
+        return _collect_spans(spans, len(chunks), path, info, progress, wall)
+
+
+def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: Progress | None,
+                   wall: bool) -> _Result:
+    """Start the spans and gather their frames in order until all are done, one fails, or Ctrl-C."""
     out = spans.out
     spans.start()
     pairs: list[tuple[PoseFrame, object | None]] = []
-    running = set(range(len(chunks)))
+    running = set(range(n_spans))
     error: tuple[str, str] | None = None
     complete = False
     try:

@@ -116,7 +116,10 @@ class VideoFileSource:
 
         if self._out_wh:
             w, h = self._out_wh
-            convert = lambda f: f.to_ndarray(format=self._format, width=w, height=h)  # noqa: E731
+            # Downscaled frames are for people to watch (the annotated video), not for the pose
+            # model: FFmpeg's fast bilinear scaler costs a third less than its default, 720p to 480p.
+            convert = lambda f: f.to_ndarray(format=self._format, width=w, height=h,  # noqa: E731
+                                             interpolation="FAST_BILINEAR")
         else:
             convert = lambda f: f.to_ndarray(format=self._format)  # noqa: E731
 

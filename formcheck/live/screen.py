@@ -16,7 +16,7 @@ from enum import Enum
 import cv2
 import numpy as np
 
-from formcheck.annotate import put_label
+from formcheck.annotate import Stamps, put_label
 from formcheck.errors import FormcheckError
 from formcheck.report.overlay import Overlay, draw_overlay
 
@@ -88,59 +88,6 @@ def mirrored(overlay: Overlay) -> Overlay:
     return replace(overlay, xyz_norm=xyz)
 
 
-class Stamp:
-    """A :func:`put_label` rasterised once, laid on any image with ``stamp.draw(bgr, origin_px)``.
-
-    Outlined anti-aliased text costs about a millisecond a label to draw, on the screen thread and
-    on every frame, for text that mostly stays the same for seconds (the notice never changes).
-    Anti-aliased drawing blends each pixel linearly with what is beneath it, so the label drawn once
-    on black and once on white gives, per pixel, how much background it keeps and what it adds:
-    the same picture on any background, to within a few levels of 255 (OpenCV rounds each blend).
-    """
-
-    def __init__(self, text: str, scale: float) -> None:
-        outline = max(1, round(scale * 2)) + 2  # put_label's outline pass is the widest
-        (w, h), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, outline)
-        self._origin = (outline, outline + h)   # the text's origin inside the patch
-        shape = (h + baseline + 2 * outline, w + 2 * outline, 3)
-        on_black = put_label(np.zeros(shape, np.uint8), text, self._origin, scale).astype(np.float32)
-        on_white = put_label(np.full(shape, 255, np.uint8), text, self._origin, scale).astype(np.float32)
-        self._keep = (on_white - on_black) / 255.0
-        self._add = on_black
-
-    def draw(self, bgr: np.ndarray, origin_px: tuple[int, int]) -> None:
-        """As ``put_label(bgr, text, origin_px, scale)``, in place; parts outside the image are cut off."""
-        x0, y0 = origin_px[0] - self._origin[0], origin_px[1] - self._origin[1]
-        ph, pw = self._add.shape[:2]
-        top, left = max(0, y0), max(0, x0)
-        bottom, right = min(bgr.shape[0], y0 + ph), min(bgr.shape[1], x0 + pw)
-        if bottom <= top or right <= left:
-            return
-        patch = (slice(top - y0, bottom - y0), slice(left - x0, right - x0))
-        area = bgr[top:bottom, left:right]
-        area[:] = np.clip(area * self._keep[patch] + self._add[patch] + 0.5, 0, 255).astype(np.uint8)
-
-
-class Stamps:
-    """``stamps.draw(bgr, text, origin_px, scale)``: a :class:`Stamp` per text and scale, made on first use.
-
-    For text that repeats (the notice, cues); text that changes every frame is cheaper drawn directly.
-    """
-
-    MAX = 64  # cues are a small fixed set; past this something unexpected is changing, start over
-
-    def __init__(self) -> None:
-        self._made: dict[tuple[str, float], Stamp] = {}
-
-    def draw(self, bgr: np.ndarray, text: str, origin_px: tuple[int, int], scale: float) -> None:
-        stamp = self._made.get((text, scale))
-        if stamp is None:
-            if len(self._made) >= self.MAX:
-                self._made.clear()
-            stamp = self._made[(text, scale)] = Stamp(text, scale)
-        stamp.draw(bgr, origin_px)
-
-
 def wrap(text: str, max_width_px: int, scale: float) -> list[str]:
     """Greedy word wrap for ``cv2.putText``, which draws one line only."""
     thickness = max(1, round(scale * 2))
@@ -182,7 +129,7 @@ class Screen:
             cv2.flip(bgr, 1, dst=bgr)
             overlay = mirrored(overlay) if overlay is not None else None
         if overlay is not None:
-            draw_overlay(bgr, replace(overlay, cue=None), status.target_s, timer_scale=TIMER_SCALE)
+            draw_overlay(bgr, replace(overlay, cue=None), status.target_s, timer_scale=TIMER_SCALE, stamps=self._stamps)
         if decorate is not None:
             decorate(bgr)
         self._draw_text(bgr, status)

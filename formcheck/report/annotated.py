@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.pipeline import Progress, default_workers
+from formcheck.annotate import Stamps
+from formcheck.pipeline import Progress, default_workers, one_opencv_thread
 from formcheck.report.overlay import Overlay, draw_overlay
 from formcheck.sources import Prefetched, VideoFileSource
 from formcheck.video_writer import VideoWriter, concatenate
@@ -49,6 +50,7 @@ class _Part:
 
     def run(self, progress: "_SharedProgress | None" = None) -> None:
         try:
+            stamps = Stamps()  # per part: a part runs on its own thread
             with VideoWriter(self.path, self.fps, concatenable=True) as writer:
                 # Decoding runs ahead on another thread while this one draws and encodes.
                 for frame in Prefetched(self.source):
@@ -58,7 +60,7 @@ class _Part:
                     if overlay is None:
                         continue
                     bgr = frame.rgb  # opened with bgr=True
-                    draw_overlay(bgr, overlay, self.target_s)
+                    draw_overlay(bgr, overlay, self.target_s, stamps=stamps)
                     writer.write(bgr, frame.t_s)
                     while self.wanted and frame.t_s >= self.wanted[0] - 1e-6:
                         self.stills[self.wanted.pop(0)] = (frame.t_s, bgr.copy())
@@ -117,21 +119,22 @@ def write_annotated(video: str | Path, overlays: Sequence[Overlay], output: str 
     shared = _SharedProgress(progress, len(overlays)) if progress else None
     threads = [threading.Thread(target=p.run, args=(shared,), name=f"formcheck-annotate-{i}", daemon=True)
                for i, p in enumerate(parts)]
-    for t in threads:
-        t.start()
     interrupted = False
-    # Waiting on events, not Thread.join: a Ctrl-C landing inside join can leave the thread
-    # marked finished while it still writes, and its part would be joined half-written.
-    try:
-        for p in parts:
-            while not p.done.wait(timeout=0.2):  # short waits, so Ctrl-C reaches this thread
-                pass
-    except KeyboardInterrupt:
-        interrupted = True
-        for p in parts:
-            p.stop.set()
-        for p in parts:
-            p.done.wait()
+    with one_opencv_thread(len(parts) > 1):
+        for t in threads:
+            t.start()
+        # Waiting on events, not Thread.join: a Ctrl-C landing inside join can leave the thread
+        # marked finished while it still writes, and its part would be joined half-written.
+        try:
+            for p in parts:
+                while not p.done.wait(timeout=0.2):  # short waits, so Ctrl-C reaches this thread
+                    pass
+        except KeyboardInterrupt:
+            interrupted = True
+            for p in parts:
+                p.stop.set()
+            for p in parts:
+                p.done.wait()
     errors = [p.error for p in parts if p.error is not None]
     if errors and not interrupted:
         _remove(part_paths if len(parts) > 1 else [])
