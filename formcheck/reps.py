@@ -14,6 +14,9 @@ that sequence into repetitions:
   under way: half a rep is not a rep.
 * A rep is **good** when no check failed in it for longer than ``grace_s`` at a time and its top
   lasted at least ``hold_s`` (the exercise file's hold at the top of each rep).
+* Checks judged only in the last phase (``reach_checks``: depth, height) ask how far the rep went,
+  so they fault a rep only if they never passed during its top. On the way there the body is in
+  the last phase before it is deep enough; that is the movement, not a fault.
 
 Like the hold timer, the time from one frame to the next belongs to the earlier frame's phase, so
 the counter works live and 12 fps and 60 fps clips count alike.
@@ -61,15 +64,18 @@ class _Current:
     top_end_s: float | None = None
     failing_s: dict[str, float] = field(default_factory=dict)  # each check's current run of failure, seconds
     faults: set[str] = field(default_factory=set)               # checks with a run longer than the grace
+    reach_failed: set[str] = field(default_factory=set)         # reach checks seen failing at the top
+    reach_met: set[str] = field(default_factory=set)            # reach checks seen passing at the top
 
 
 @dataclass
 class RepCounter:
-    """``counter.update(t_s, phase, state, failing) -> RepSnapshot`` per frame, then ``finish()``."""
+    """``counter.update(t_s, phase, state, failing, passing) -> RepSnapshot`` per frame, then ``finish()``."""
 
     phases: Sequence[str]
     hold_s: float = 0.0
     grace_s: float = 0.5
+    reach_checks: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if len(self.phases) < 2:
@@ -87,35 +93,41 @@ class RepCounter:
         return tuple(self._reps)
 
     def update(self, t_s: float, phase: str | None, state: FrameState,
-               failing: Sequence[str] = ()) -> RepSnapshot:
+               failing: Sequence[str] = (), passing: Sequence[str] = ()) -> RepSnapshot:
         if phase is not None and phase not in self._index:
             raise ValueError(f"unknown rep phase {phase!r}; phases: {list(self.phases)}")
         stage = self._index.get(phase) if phase is not None else None
         if self._prev is not None:
-            prev_t, prev_stage, prev_state, prev_failing = self._prev
+            prev_t = self._prev[0]
             if t_s < prev_t:
                 raise ValueError(f"frame times must not go back: {t_s} after {prev_t}")
-            self._interval(prev_t, t_s, prev_stage, prev_state, prev_failing)
+            self._interval(t_s, *self._prev)
         self._observe(t_s, stage, state)
-        self._prev = (t_s, stage, FrameState(state), tuple(failing))
+        self._prev = (t_s, stage, FrameState(state), tuple(failing), tuple(passing))
         return self._snapshot(t_s)
 
     def finish(self, end_s: float | None = None) -> tuple[Rep, ...]:
         """Close the session; a rep still under way is not counted."""
         if self._prev is not None:
-            prev_t, prev_stage, prev_state, prev_failing = self._prev
+            prev_t = self._prev[0]
             end_s = prev_t if end_s is None else max(end_s, prev_t)
-            self._interval(prev_t, end_s, prev_stage, prev_state, prev_failing)
+            self._interval(end_s, *self._prev)
         self._current = None
         return self.reps
 
     # -- internals ---------------------------------------------------------------------------
-    def _interval(self, start_s: float, end_s: float, stage: int | None, state: FrameState,
-                  failing: tuple[str, ...]) -> None:
-        """Attribute ``[start_s, end_s)`` to the earlier frame: fault time and the top's extent."""
+    def _interval(self, end_s: float, start_s: float, stage: int | None, state: FrameState,
+                  failing: tuple[str, ...], passing: tuple[str, ...]) -> None:
+        """Attribute ``[start_s, end_s)`` to the earlier frame (the last four arguments are its own):
+        fault time, the reach checks' outcome at the top, and the top's extent."""
         rep = self._current
         if rep is None:
             return
+        at_top = stage == len(self.phases) - 1 and rep.reached == stage
+        if at_top:
+            rep.reach_failed.update(c for c in failing if c in self.reach_checks)
+            rep.reach_met.update(c for c in passing if c in self.reach_checks)
+        failing = tuple(c for c in failing if c not in self.reach_checks)
         # Like the report's fault spans: a check failing for no longer than the grace period at a
         # time is a flicker (a threshold crossed on the way up and again on the way down is two).
         now_failing = failing if state is FrameState.FAULT else ()
@@ -126,7 +138,7 @@ class RepCounter:
             rep.failing_s[check] = rep.failing_s.get(check, 0.0) + (end_s - start_s)
             if rep.failing_s[check] > self.grace_s + _EPS_S:
                 rep.faults.add(check)
-        if stage == len(self.phases) - 1 and rep.reached == stage:
+        if at_top:
             rep.top_end_s = end_s
 
     def _observe(self, t_s: float, stage: int | None, state: FrameState) -> None:
@@ -159,7 +171,7 @@ class RepCounter:
                 rep.top_start_s = rep.top_end_s = t_s
 
     def _complete(self, rep: _Current, t_s: float) -> None:
-        faults = tuple(sorted(rep.faults))
+        faults = tuple(sorted(rep.faults | (rep.reach_failed - rep.reach_met)))
         top_start = rep.top_start_s if rep.top_start_s is not None else t_s
         top_end = rep.top_end_s if rep.top_end_s is not None else top_start
         good = not faults and top_end - top_start >= self.hold_s - _EPS_S

@@ -122,8 +122,12 @@ class Scorer:
         # Only exercises with speed conditions pay for the motion stage on every frame.
         self.motion = MotionTracker(MOTION_WINDOW_S) if exercise.needs_motion else None
         reps = exercise.reps
-        self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s) \
-            if reps is not None else None
+        self.rep_counter = None
+        if reps is not None:
+            top = reps.phases[-1].name
+            # Checks judged only at the top ask how far the rep went (depth, height).
+            reach = frozenset(c.id for c in exercise.checks if c.during and set(c.during) == {top})
+            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s, reach)
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
         """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""
@@ -138,7 +142,8 @@ class Scorer:
         snapshot = self.timer.update(pose.t_s, state)
         rep_snapshot = None
         if self.rep_counter is not None:
-            rep_snapshot = self.rep_counter.update(pose.t_s, evaluation.phase, state, evaluation.failing)
+            passing = tuple(r.id for r in evaluation.results if r.status is Status.PASS)
+            rep_snapshot = self.rep_counter.update(pose.t_s, evaluation.phase, state, evaluation.failing, passing)
         if evaluation.in_position and evaluation.side:
             self._sides[evaluation.side] += 1
         self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,

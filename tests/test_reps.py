@@ -116,3 +116,20 @@ def test_short_failures_on_the_way_up_and_down_are_not_summed_into_a_fault():
     failing = [()] + [("hips_high_enough",)] * 4 + [()] * 6 + [("hips_high_enough",)] * 4 + [()]
     counter, _ = drive(phases, states, failing=failing, grace_s=0.5)
     assert counter.finish()[0].faults == ()
+
+
+def test_a_depth_check_faults_a_rep_only_if_the_top_never_reaches_it():
+    # In the "up" phase before the hips are high enough (0.6 s failing), then high enough: met.
+    phases = ["down"] + ["up"] * 10 + ["down"]
+    states = [V] + [F] * 6 + [V] * 5
+    failing = [()] + [("hips_high_enough",)] * 6 + [()] * 5
+    passing = [()] + [()] * 6 + [("hips_high_enough",)] * 4 + [()]
+    counter = RepCounter(("down", "up"), grace_s=0.5, reach_checks=frozenset({"hips_high_enough"}))
+    for i, (p, s, f, ok) in enumerate(zip(phases, states, failing, passing)):
+        counter.update(i * 0.1, p, s, f, ok)
+    assert counter.finish()[0].faults == ()
+    # Never high enough at the top: the rep has the fault, however briefly the top lasted.
+    counter = RepCounter(("down", "up"), grace_s=0.5, reach_checks=frozenset({"hips_high_enough"}))
+    for i, p in enumerate(["down", "up", "up", None, "down"]):
+        counter.update(i * 0.1, p, F if p == "up" else V, ("hips_high_enough",) if p == "up" else ())
+    assert counter.finish()[0].faults == ("hips_high_enough",)

@@ -306,7 +306,10 @@ def _squat(d: BodyDims, fault: str | None, seconds: float) -> MotionPlan:
         knee_x, knee_y = d.shin_m * math.sin(sh), ankle_y + d.shin_m * math.cos(sh)
         return at(knee_x - d.thigh_m * math.cos(th), knee_y + d.thigh_m * math.sin(th), lean, arms)
 
-    stand = at(-0.02 * s, ankle_y + 0.98 * (d.thigh_m + d.shin_m), 0.0, 10.0)
+    # Knees nearly straight (about 170 degrees; 0.98 of the leg length bent them to 157, which no
+    # squat rule reads as standing) and the arms forward: hands hanging at the sides cover the hips
+    # in a side view, and the model then put the hip at the wrist and read a deep knee bend.
+    stand = at(-0.02 * s, ankle_y + 0.995 * (d.thigh_m + d.shin_m), 0.0, 45.0)
     variants = {
         # Knees travel well past the toes (shins 48 degrees forward) instead of the hips sitting back.
         "knees_forward": bottom(48.0, 10.0, 12.0, 80.0),
