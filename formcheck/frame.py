@@ -33,6 +33,10 @@ class PoseFrame:
         image_wh: ``(width, height)`` of the image in pixels.
         missing: ``(33,)`` bool. ``True`` where the landmark must not be used: not detected, below the
             visibility gate, or outside the image. Missing landmarks are never guessed.
+        unsure_xy_norm: ``(33, 2)`` float32 or ``None``. The model's own x, y for landmarks the
+            visibility gate removed (NaN elsewhere). Not a measurement: it may only confirm or
+            doubt an assumption about a hidden landmark (see ``other_hidden`` in the exercise
+            schema), which makes a check pass or say cannot-see, never fail.
     """
 
     t_s: float
@@ -42,6 +46,7 @@ class PoseFrame:
     world_m: np.ndarray
     image_wh: tuple[int, int]
     missing: np.ndarray = field(default=None)  # type: ignore[assignment]
+    unsure_xy_norm: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = NUM_LANDMARKS
@@ -60,8 +65,11 @@ class PoseFrame:
             missing = ~np.isfinite(xyz[:, :2]).all(axis=1)
         else:
             missing = _as_array("missing", self.missing, (n,), bool) | ~np.isfinite(xyz[:, :2]).all(axis=1)
-        for arr in (xyz, vis, world, missing):
+        unsure = None if self.unsure_xy_norm is None else _as_array("unsure_xy_norm", self.unsure_xy_norm, (n, 2),
+                                                                      np.float32)
+        for arr in (xyz, vis, world, missing) + (() if unsure is None else (unsure,)):
             arr.setflags(write=False)
+        object.__setattr__(self, "unsure_xy_norm", unsure)
         object.__setattr__(self, "xyz_norm", xyz)
         object.__setattr__(self, "visibility", vis)
         object.__setattr__(self, "world_m", world)
@@ -103,7 +111,7 @@ class PoseFrame:
         """A copy with some fields changed (validated again)."""
         fields = dict(
             t_s=self.t_s, index=self.index, xyz_norm=self.xyz_norm, visibility=self.visibility,
-            world_m=self.world_m, image_wh=self.image_wh, missing=self.missing,
+            world_m=self.world_m, image_wh=self.image_wh, missing=self.missing, unsure_xy_norm=self.unsure_xy_norm,
         )
         fields.update(changes)
         return PoseFrame(**fields)
@@ -115,5 +123,9 @@ class PoseFrame:
         xyz[:, 0] = 1.0 - xyz[:, 0]
         world = self.world_m[idx].copy()
         world[:, 0] = -world[:, 0]
+        unsure = None
+        if self.unsure_xy_norm is not None:
+            unsure = self.unsure_xy_norm[idx].copy()
+            unsure[:, 0] = 1.0 - unsure[:, 0]
         return self.replace(xyz_norm=xyz, visibility=self.visibility[idx], world_m=world,
-                            missing=self.missing[idx])
+                            missing=self.missing[idx], unsure_xy_norm=unsure)

@@ -41,11 +41,18 @@ class VisibilityGate:
         missing = frame.missing | outside | unsure
         if np.array_equal(missing, frame.missing):
             return frame
+        # The model's position for what it is unsure of (in the image) is kept apart: a hidden far
+        # limb's estimate can tell "hidden because level with the near one" from "hidden while lifted".
+        doubted = unsure & ~outside & ~frame.missing
+        guesses = None
+        if doubted.any():
+            guesses = np.full((len(missing), 2), np.nan, np.float32)
+            guesses[doubted] = xy[doubted]
         xyz = frame.xyz_norm.copy()
         world = frame.world_m.copy()
         xyz[missing] = np.nan
         world[missing] = np.nan
-        return frame.replace(xyz_norm=xyz, world_m=world, missing=missing)
+        return frame.replace(xyz_norm=xyz, world_m=world, missing=missing, unsure_xy_norm=guesses)
 
 
 @dataclass(frozen=True)

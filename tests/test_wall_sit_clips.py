@@ -36,11 +36,36 @@ def test_two_foot_holds_count_and_lifted_legs_do_not(afya):
     assert _valid_fraction(holds, 5.0, 9.5) >= 0.8
     assert _valid_fraction(holds, 21.0, 22.9) >= 0.8
     assert _valid_fraction(holds, 16.5, 20.0) <= 0.1
-    # The far leg is judged while MediaPipe sees it; from about 13.5 s it reads as hidden again
-    # (visibility < 0.5) and so as level: a known gap, not asserted.
-    assert _valid_fraction(holds, 10.5, 13.3) <= 0.1
+    # The far leg is lifted behind the near thigh for much of 10-14 s (visibility 0.25-0.4, below the
+    # gate): its hip angle, read at the model's unsure position, keeps those frames out of the hold.
+    # Read off the frames, the far foot is still just off the floor at 13.96 s and down by 14.1 s (the
+    # README's "≈15 s" is +-0.5 s), so the span ends at 14.0: after it, a two-foot hold rightly begins.
+    assert _valid_fraction(holds, 10.5, 14.0) <= 0.1
     faults = {f.check for f in afya[1].faults if f.start_s < 20.5 and f.end_s > 10.0}
     assert "both_feet_down" in faults
+
+
+def _passes(frame, check, limit):
+    value = frame.values.get(check)
+    return value is not None and value <= limit
+
+
+def test_the_hidden_far_leg_is_judged_by_its_hip_angle(afya):
+    score = afya[1]
+    ex = load_exercise("wall_sit")
+    feet_max = ex.thresholds["ankle_height_difference_max"].value
+    hips_max = ex.thresholds["hip_angle_difference_max"].value
+    # Two-foot holds: the far thigh is hidden (visibility about 0.43) in nearly every frame, and its
+    # unsure position reads alike, so the check is judged and passes rather than cannot see.
+    two_foot = [f for f in score.frames if 5.0 <= f.t_s <= 9.5 or 21.0 <= f.t_s <= 22.9]
+    assert sum(_passes(f, "both_hips_alike", hips_max) for f in two_foot) >= 0.95 * len(two_foot)
+    # Far leg off the floor (by eye 9.9-13.9 s): no frame reads two feet down. Seen, the far ankle is
+    # above the near one; hidden behind the near thigh, the ankle reads "level" but the hip angles
+    # differ (cannot see). The hip check is left out (no value) while the far thigh is seen.
+    far_up = [f for f in score.frames if 9.9 <= f.t_s <= 13.9]
+    both_pass = [f.t_s for f in far_up if _passes(f, "both_feet_down", feet_max)
+                 and ("both_hips_alike" not in f.values or _passes(f, "both_hips_alike", hips_max))]
+    assert far_up and not both_pass, both_pass
 
 
 LEAP = "videos/wall-sit/leap-wall-sit.mp4"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from formcheck.exercises import geometry
 from formcheck.exercises.refs import Side, opposite, resolve
@@ -55,6 +55,9 @@ class Scene:
     wall_line: tuple[tuple[float, float], tuple[float, float]] | None  # pixels
     speeds: list[float] | None = None  # per landmark, pixels per second; None = no motion stage
     wall_gaps: Mapping[str, float | None] | None = None  # torso lengths by part, from the wall stage
+    # (33, 2) pixels: the model's unsure position of landmarks the gate removed (NaN elsewhere);
+    # None when the frame carries none. Read only for other_hidden = "unsure" (schema.LeftRight).
+    unsure_points: list[list[float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -221,22 +224,46 @@ def measure(c: CompiledCondition, scene: Scene) -> float | CannotSee:
     """The condition's value on ``scene``, or why it cannot be seen. Never a guess."""
     unseen = _missing(scene, c.covers)
     if unseen:
-        if _hidden_far_side_is_level(c, scene):
-            return 0.0
+        if _only_far_side_hidden(c, scene):
+            if c.spec.other_hidden == "level":  # type: ignore[union-attr]
+                return 0.0
+            if c.spec.other_hidden == "unsure":  # type: ignore[union-attr]
+                return _measure_unsure_far_side(c, scene)
         return unseen
     return EVALUATORS[c.spec.kind](c, scene)
 
 
-def _hidden_far_side_is_level(c: CompiledCondition, scene: Scene) -> bool:
-    """A left/right check declared ``other_hidden = "level"`` whose only missing landmarks are on
-    the far side: hidden behind the near limb, which in a side view means level with it."""
+def _only_far_side_hidden(c: CompiledCondition, scene: Scene) -> bool:
+    """A left/right check whose only missing landmarks are on the far side (``other_...``)."""
     spec = c.spec
-    if not isinstance(spec, LeftRight) or spec.other_hidden != "level":
+    if not isinstance(spec, LeftRight):
         return False
     n = len(spec.points)
     near = c.landmarks[:n] + (c.per or ())
     far = c.landmarks[n:]
     return not any(scene.missing[i] for i in near) and any(scene.missing[i] for i in far)
+
+
+def _measure_unsure_far_side(c: CompiledCondition, scene: Scene) -> float | CannotSee:
+    """``other_hidden = "unsure"``: the check measured with the model's unsure positions standing in
+    for the hidden far landmarks. Within limits it passes; past them, or with no position at all, it
+    cannot see: an unsure position may confirm that the sides are alike, never prove a fault."""
+    far = c.landmarks[len(c.spec.points):]  # type: ignore[union-attr]
+    hidden = [lm for lm in far if scene.missing[lm]]
+    names = ", ".join(lm.name for lm in hidden)
+    if scene.unsure_points is None:
+        return CannotSee(f"cannot see {names}")
+    points, missing = list(scene.points), list(scene.missing)
+    for lm in hidden:
+        guess = scene.unsure_points[lm]
+        if not (math.isfinite(guess[0]) and math.isfinite(guess[1])):  # outside the image, or not found
+            return CannotSee(f"cannot see {names}")
+        points[lm], missing[lm] = guess, False
+    value = EVALUATORS[c.spec.kind](c, replace(scene, points=points, missing=missing))
+    if isinstance(value, CannotSee) or c.passes(value):
+        return value
+    return CannotSee(f"{names} hidden; the model's unsure position for it reads {value:.3g} {c.spec.unit}, "
+                     "past the limit")
 
 
 __all__ = ["BODY_LENGTHS", "EVALUATORS", "CannotSee", "CompiledCondition", "Scene", "compile_condition",

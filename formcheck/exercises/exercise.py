@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from formcheck.exercises import views
 from formcheck.exercises.checks import CannotSee, CompiledCondition, Scene, compile_condition, measure
 from formcheck.exercises.evaluation import CheckResult, EvalContext, Evaluation, Status, bound_or_none
@@ -94,6 +96,8 @@ class Exercise:
             for c in spec.checks
         )
         self._view_limit = self.thresholds[spec.view.width_ratio].value
+        # Only exercises that read a hidden far side's unsure position pay for converting them.
+        self._reads_unsure = any(getattr(c, "other_hidden", None) == "unsure" for c in self.spec.all_conditions())
         values = {name: t.value for name, t in self.thresholds.items()}
         self._compiled: dict[str, _Compiled] = {s: self._compile(s, values) for s in ((side,) if side else SIDES)}
 
@@ -153,8 +157,12 @@ class Exercise:
         speeds = None
         if context is not None and context.speeds_px_s is not None:
             speeds = list(context.speeds_px_s)
+        unsure = None
+        if self._reads_unsure and frame.unsure_xy_norm is not None:
+            unsure = (frame.unsure_xy_norm * np.array(frame.image_wh, np.float32)).tolist()
         scene = Scene(points=points, missing=missing, forward_sign=self._forward_sign(comp, points, missing),
-                      wall_line=wall, speeds=speeds, wall_gaps=context.wall_gaps if context is not None else None)
+                      wall_line=wall, speeds=speeds, wall_gaps=context.wall_gaps if context is not None else None,
+                      unsure_points=unsure)
 
         in_position = view_ok and all(_holds(c, scene) for c in comp.entry if _applies(c, scene))
         phase = None
@@ -196,8 +204,13 @@ class Exercise:
 
 def _applies(c: CompiledCondition, scene: Scene) -> bool:
     """Speed conditions need a motion stage; where the caller runs none (single images) they are
-    left out rather than guessed."""
-    return c.spec.kind != "speed" or scene.speeds is not None
+    left out rather than guessed. A left/right check declared ``only_when_other_hidden`` is left out
+    while the far side is seen whole."""
+    if c.spec.kind == "speed":
+        return scene.speeds is not None
+    if getattr(c.spec, "only_when_other_hidden", False):
+        return any(scene.missing[i] for i in c.landmarks[len(c.spec.points):])  # type: ignore[union-attr]
+    return True
 
 
 def _holds(c: CompiledCondition, scene: Scene) -> bool:

@@ -131,8 +131,18 @@ class LeftRight(_ConditionBase):
     # In a side view the far limb hides behind the near one exactly when the two are level, and a
     # lifted far leg comes into view (visibility 0.3-0.4 hidden, 0.8-0.9 lifted, on the real wall sit
     # clip). "level" reads a hidden far-side landmark as level with the near one (difference 0);
-    # the default, "cannot_see", makes the check unjudgeable while it is hidden.
-    other_hidden: Literal["cannot_see", "level"] = "cannot_see"
+    # the default, "cannot_see", makes the check unjudgeable while it is hidden. A far leg can also
+    # hide while lifted (behind the near thigh, visibility 0.25-0.4 on that clip), so "level" cannot
+    # tell it from a planted one. "unsure" measures with the model's own unsure positions for the
+    # hidden far landmarks (PoseFrame.unsure_xy_norm): the check passes when they are within its
+    # limits and cannot see otherwise, or when there is no such position. An unsure position never
+    # fails a check: it is not evidence enough of a fault, only of whether "alike" can be believed.
+    other_hidden: Literal["cannot_see", "level", "unsure"] = "cannot_see"
+    # Judge only while a far-side landmark is hidden; with both sides seen the check is left out, as
+    # a check outside its ``during`` phases is. For a measure that a seen far limb reads unlike the
+    # near one from an oblique camera (hip angles differ by 18-21 degrees in a three-quarter view
+    # with both feet down), while another check judges the seen limb.
+    only_when_other_hidden: bool = False
 
     @model_validator(mode="after")
     def _shape(self):
@@ -144,6 +154,9 @@ class LeftRight(_ConditionBase):
             raise ValueError(f"left_right points must be side-neutral names such as 'knee', got {fixed}")
         if self.measure != "joint_angle" and self.per is None:
             raise ValueError(f"measure {self.measure!r} expects 'per' (a body length), got none")
+        if self.only_when_other_hidden and self.other_hidden != "unsure":
+            raise ValueError("only_when_other_hidden needs other_hidden = 'unsure' (something to judge the hidden "
+                             f"side by), got {self.other_hidden!r}")
         object.__setattr__(self, "unit", "deg" if self.measure == "joint_angle" else "body")
         return self
 
