@@ -1,6 +1,6 @@
 """formcheck score versus the naive loop, on the same clips in the same run.
 
-    python benchmarks/score_speed.py [--clip REL:EXERCISE ...] [--model MODEL]
+    python benchmarks/score_speed.py [--clip REL:EXERCISE ...] [--model MODEL] [--repeat N]
 
 For each clip: the naive loop (VideoCapture -> cvtColor -> pose.process per frame), then
 ``formcheck score`` as a user runs it (a subprocess: start-up, estimation, report, annotated video),
@@ -44,6 +44,31 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+def looped_clip(clip: Path, times: int, folder: Path) -> Path:
+    """``clip`` played ``times`` times in a row, as one file in ``folder`` (packets copied, times shifted)."""
+    import av
+
+    if times <= 1:
+        return clip
+    out_path = folder / f"{clip.stem}-x{times}{clip.suffix}"
+    with av.open(str(clip)) as src:
+        times_pts = [(p.pts, p.duration or 0) for p in src.demux(src.streams.video[0]) if p.pts is not None]
+    span = max(pts + d for pts, d in times_pts) - min(pts for pts, _ in times_pts)
+    with av.open(str(out_path), mode="w") as out:
+        stream = None
+        for k in range(times):
+            with av.open(str(clip)) as src:  # demuxed again each time: muxing consumes a packet
+                src_stream = src.streams.video[0]
+                stream = stream or out.add_stream_from_template(src_stream)
+                for p in src.demux(src_stream):
+                    if p.dts is None:
+                        continue
+                    p.pts, p.dts = p.pts + k * span, p.dts + k * span
+                    p.stream = stream
+                    out.mux(p)
+    return out_path
+
+
 def run_score(clip: Path, exercise: str, *extra: str) -> tuple[float, float, dict]:
     """Seconds, peak MiB and the report of one ``formcheck score`` run."""
     with tempfile.TemporaryDirectory() as out:
@@ -65,7 +90,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clip", action="append", help="REL_PATH:EXERCISE under the shared data folder")
     parser.add_argument("--model", help="passed to formcheck score (default: the command's own default)")
+    parser.add_argument("--repeat", type=int, default=1, help="play each clip this many times in a row")
     args = parser.parse_args()
+    scratch = tempfile.TemporaryDirectory()
     model = ("--model", args.model) if args.model else ()
     root = shared_data()
     print(f"machine: {os.cpu_count()} cores, load before start {os.getloadavg()[0]:.2f}; "
@@ -74,7 +101,7 @@ def main() -> None:
     print(header)
     for item in args.clip or DEFAULT_CLIPS:
         rel, exercise = item.rsplit(":", 1)
-        clip = root / rel
+        clip = looped_clip(root / rel, args.repeat, Path(scratch.name))
         frames, naive_s = naive_loop(clip)
         runs = {"naive loop": (naive_s, None, None)}
         report = None
