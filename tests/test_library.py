@@ -80,12 +80,20 @@ def test_copy_loads_unchanged(copy):
     assert load_exercise(pose, calibration_dir=cal).name == "wall_sit"
 
 
+def _thighs_check_index() -> int:
+    """Where ``thighs_parallel`` sits among the wall sit's checks: errors name the check by position."""
+    import tomllib
+
+    checks = tomllib.loads((REPO / "poses" / "wall_sit.toml").read_text())["checks"]
+    return [c["id"] for c in checks].index("thighs_parallel")
+
+
 def test_unknown_landmark_lists_valid_names(copy):
     pose, cal, edit = copy
     edit("pose", 'points = ["hip", "knee"]', 'points = ["hip", "kneee"]')
     msg = _error(pose, cal)
     assert "wall_sit.toml" in msg and "exercise 'wall_sit'" in msg
-    assert "checks[3] (id 'thighs_parallel').points[1]" in msg
+    assert f"checks[{_thighs_check_index()}] (id 'thighs_parallel').points[1]" in msg
     assert "'kneee'" in msg and "left_knee" in msg and "right_foot_index" in msg
 
 
@@ -93,14 +101,14 @@ def test_unknown_check_kind(copy):
     pose, cal, edit = copy
     edit("pose", 'kind = "segment_angle"\npoints = ["hip", "knee"]', 'kind = "segment_slope"\npoints = ["hip", "knee"]')
     msg = _error(pose, cal)
-    assert "checks[3]" in msg and "segment_slope" in msg and "joint_angle" in msg
+    assert f"checks[{_thighs_check_index()}]" in msg and "segment_slope" in msg and "joint_angle" in msg
 
 
 def test_missing_field(copy):
     pose, cal, edit = copy
     edit("pose", 'cue = "Slide down until your thighs are parallel to the floor"\n', "")
     msg = _error(pose, cal)
-    assert "checks[3] (id 'thighs_parallel'): missing cue" in msg
+    assert f"checks[{_thighs_check_index()}] (id 'thighs_parallel'): missing cue" in msg
 
 
 def test_missing_top_level_field(copy):
