@@ -21,8 +21,13 @@ PELVIS_SHIFT_CM = 4.0      # the pelvis (and trunk) this far to the body's right
 SWAY_AMPLITUDE_CM = 1.5    # single-leg stance: the pelvis swings this far either side, side to side
 SWAY_PERIOD_S = 2.0
 OVER_STANCE_FOOT = 1.0    # single-leg stance: pelvis centre moved this many hip half-widths toward the stance foot
-_LIFTED_HIP_FLEX_DEG = 45.0
-_LIFTED_KNEE_DEG = 75.0
+# The lifted leg: knee up in front to hip height, a little out to the side. Lifted behind the
+# standing leg (hip 45, knee 75) the foot was hidden from the front camera, and on 5 of 20 bodies the
+# model read it as planted (seed 5: 0-4 cm against 11-18 cm true); hanging in front at a lower knee
+# (hip 70) the foot's rise reads as nearness to the camera instead (seed 5: 3 cm against 25).
+_LIFTED_HIP_FLEX_DEG = 90.0
+_LIFTED_KNEE_DEG = 90.0
+_LIFTED_HIP_ABD_DEG = 12.0
 
 
 def side_bend_for_shoulder_drop_deg(d: BodyDims, drop_cm: float) -> float:
@@ -56,7 +61,8 @@ def _standing(d: BodyDims, shift_m: float = 0.0, lift: str | None = None, **extr
     root_y = ankle_y + legs_m
     for side, sign in (("l", -1.0), ("r", 1.0)):
         if side == lift:
-            params.update({f"{side}_hip_flex": _LIFTED_HIP_FLEX_DEG, f"{side}_knee": _LIFTED_KNEE_DEG})
+            params.update({f"{side}_hip_flex": _LIFTED_HIP_FLEX_DEG, f"{side}_knee": _LIFTED_KNEE_DEG,
+                           f"{side}_hip_abd": _LIFTED_HIP_ABD_DEG})
             continue
         # The ankle must stay at the hip's unshifted z: the leg's lateral lean is -shift.
         abd_deg = math.degrees(math.asin(-sign * shift_m / legs_m))
