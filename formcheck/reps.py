@@ -18,6 +18,11 @@ that sequence into repetitions:
   so they fault a rep only if they never passed during its top. On the way there the body is in
   the last phase before it is deep enough; that is the movement, not a fault.
 
+With ``alternate`` (two phases and no rest between them, as cat-cow flows cow, cat, cow, cat), a
+rep is two consecutive phase visits, whichever phase comes first: the first visit starts it, the
+second is its top, and it is complete when the body next enters the first phase again, or when the
+session ends: in a flow, reaching the second phase is the whole movement.
+
 Like the hold timer, the time from one frame to the next belongs to the earlier frame's phase, so
 the counter works live and 12 fps and 60 fps clips count alike.
 """
@@ -60,6 +65,8 @@ class RepSnapshot:
 class _Current:
     start_s: float
     reached: int = 0                  # index of the furthest phase reached
+    first_stage: int = 0              # the phase the rep began in (alternate: either)
+    top_stage: int | None = None      # the top's phase, once reached
     top_start_s: float | None = None
     top_end_s: float | None = None
     failing_s: dict[str, float] = field(default_factory=dict)  # each check's current run of failure, seconds
@@ -76,10 +83,13 @@ class RepCounter:
     hold_s: float = 0.0
     grace_s: float = 0.5
     reach_checks: frozenset[str] = frozenset()
+    alternate: bool = False
 
     def __post_init__(self) -> None:
         if len(self.phases) < 2:
             raise ValueError(f"a rep needs at least two phases, got {list(self.phases)}")
+        if self.alternate and len(self.phases) != 2:
+            raise ValueError(f"alternating reps need exactly two phases, got {list(self.phases)}")
         self._index = {name: i for i, name in enumerate(self.phases)}
         self._reps: list[Rep] = []
         self._current: _Current | None = None
@@ -107,11 +117,14 @@ class RepCounter:
         return self._snapshot(t_s)
 
     def finish(self, end_s: float | None = None) -> tuple[Rep, ...]:
-        """Close the session; a rep still under way is not counted."""
+        """Close the session; a rep still under way is not counted (alternate: unless it reached its top)."""
         if self._prev is not None:
             prev_t = self._prev[0]
             end_s = prev_t if end_s is None else max(end_s, prev_t)
             self._interval(end_s, *self._prev)
+            rep = self._current
+            if self.alternate and rep is not None and rep.top_stage is not None:
+                self._complete(rep, end_s)
         self._current = None
         return self.reps
 
@@ -123,7 +136,7 @@ class RepCounter:
         rep = self._current
         if rep is None:
             return
-        at_top = stage == len(self.phases) - 1 and rep.reached == stage
+        at_top = stage is not None and stage == rep.top_stage
         if at_top:
             rep.reach_failed.update(c for c in failing if c in self.reach_checks)
             rep.reach_met.update(c for c in passing if c in self.reach_checks)
@@ -151,6 +164,9 @@ class RepCounter:
                 self._ready = False
             return
         self._away_since = None
+        if self.alternate:
+            self._observe_alternating(t_s, stage)
+            return
         last = len(self.phases) - 1
         rep = self._current
         if stage == 0:
@@ -168,7 +184,23 @@ class RepCounter:
         if stage is not None and stage == rep.reached + 1:
             rep.reached = stage
             if stage == last:
+                rep.top_stage = stage
                 rep.top_start_s = rep.top_end_s = t_s
+
+    def _observe_alternating(self, t_s: float, stage: int | None) -> None:
+        if stage is None:
+            return  # between the two phases
+        rep = self._current
+        if rep is None:
+            self._current = _Current(t_s, first_stage=stage)
+        elif rep.top_stage is None:
+            if stage != rep.first_stage:
+                rep.top_stage = stage
+                rep.top_start_s = rep.top_end_s = t_s
+        elif stage != rep.top_stage:
+            # Back in the rep's first phase: the rep is done and this visit starts the next one.
+            self._complete(rep, t_s)
+            self._current = _Current(t_s, first_stage=stage)
 
     def _complete(self, rep: _Current, t_s: float) -> None:
         faults = tuple(sorted(rep.faults | (rep.reach_failed - rep.reach_met)))
@@ -177,8 +209,9 @@ class RepCounter:
         good = not faults and top_end - top_start >= self.hold_s - _EPS_S
         self._reps.append(Rep(rep.start_s, top_start, top_end, t_s, faults, good))
         self._ready = True
+        self._current = None
 
     def _snapshot(self, t_s: float) -> RepSnapshot:
         rep = self._current
-        return RepSnapshot(t_s, len(self._reps), sum(r.good for r in self._reps),
-                           None if rep is None else rep.reached)
+        stage = None if rep is None else (rep.reached if not self.alternate else int(rep.top_stage is not None))
+        return RepSnapshot(t_s, len(self._reps), sum(r.good for r in self._reps), stage)

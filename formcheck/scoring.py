@@ -127,7 +127,8 @@ class Scorer:
             top = reps.phases[-1].name
             # Checks judged only at the top ask how far the rep went (depth, height).
             reach = frozenset(c.id for c in exercise.checks if c.during and set(c.during) == {top})
-            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s, reach)
+            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s, reach,
+                                          alternate=reps.order == "alternate")
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
         """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""

@@ -47,14 +47,15 @@ def recorded(shared_data: Path, tmp_path_factory):
     cache_dir = tmp_path_factory.mktemp("recordings")
     made: dict[str, Path] = {}
 
-    def get(relative: str, wall: bool = False) -> Path:
-        """``wall=True`` also runs the wall stage (for wall exercises)."""
-        key = (relative, wall)
+    def get(relative: str, wall: bool = False, model: str = "full") -> Path:
+        """``wall=True`` also runs the wall stage (for wall exercises); ``model`` as ``formcheck record``
+        takes it (``litert`` is what ``score`` uses without a wall, and about twice as fast here)."""
+        key = (relative, wall, model)
         if key not in made:
             video = shared_data / relative
-            stem = relative.replace("/", "__").rsplit(".", 1)[0] + ("__wall" if wall else "")
+            stem = relative.replace("/", "__").rsplit(".", 1)[0] + ("__wall" if wall else "") + f"__{model}"
             out = cache_dir / (stem + ".poses.npz")
-            save_recording(record(video, wall=wall), out)
+            save_recording(record(video, model=model, wall=wall), out)
             made[key] = out
         return made[key]
 

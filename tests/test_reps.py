@@ -133,3 +133,28 @@ def test_a_depth_check_faults_a_rep_only_if_the_top_never_reaches_it():
     for i, p in enumerate(["down", "up", "up", None, "down"]):
         counter.update(i * 0.1, p, F if p == "up" else V, ("hips_high_enough",) if p == "up" else ())
     assert counter.finish()[0].faults == ("hips_high_enough",)
+
+
+def test_alternating_phases_pair_up_whichever_comes_first():
+    # A cat-cow flow starting in cat: (cat, cow), (cat, cow).
+    counter = RepCounter(("cow", "cat"), alternate=True)
+    seq = ["cat", "cat", None, "cow", "cow", None, "cat", None, "cow", "cow", None]
+    counts = [counter.update(i * 0.1, p, V).count for i, p in enumerate(seq)]
+    assert counts == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
+    first, second = counter.finish(end_s=1.1)
+    assert (first.start_s, first.top_start_s, first.top_end_s, first.end_s) == pytest.approx((0.0, 0.3, 0.5, 0.6))
+    assert (second.top_start_s, second.top_end_s, second.end_s) == pytest.approx((0.8, 1.0, 1.1))
+
+
+def test_alternating_rep_counts_at_the_end_once_its_top_is_reached():
+    counter = RepCounter(("cow", "cat"), alternate=True)
+    for i, p in enumerate(["cow", None, "cat", "cat"]):
+        counter.update(i * 0.1, p, V)
+    (rep,) = counter.finish(end_s=0.4)
+    assert (rep.top_start_s, rep.top_end_s, rep.end_s) == pytest.approx((0.2, 0.4, 0.4))
+    counter = RepCounter(("cow", "cat"), alternate=True)
+    for i, p in enumerate(["cow", None, None]):
+        counter.update(i * 0.1, p, V)
+    assert counter.finish() == ()  # only the first phase: not a rep
+    with pytest.raises(ValueError, match="exactly two phases"):
+        RepCounter(("a", "b", "c"), alternate=True)

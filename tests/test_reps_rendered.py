@@ -4,9 +4,11 @@ A rep's top is its time in the exercise file's last phase, which begins where th
 phase's threshold on the way there (part way through the keyframed move) and ends where it crosses
 back; so each keyframed hold must lie inside its rep's top, give or take one 10 fps frame.
 
-Measured, not asserted (seed 11, 12 s, side view): the rendered clamshell's closed rest reads as not
-in position, the cat-cow's as neither phase, so neither counts its reps yet; the rendered bird dog
-(right arm and left leg) is cannot-see at the tabletop, where its right arm is on the far side.
+Measured, not asserted (seed 11, 12 s, side view): the rendered cat-cow counts its two reps, but each
+top ends about 0.2 s before the keyframed hold does; the clamshell's closed rest reads as not in
+position (seen from the front, the top leg's knee angle reads 160-171 degrees, its thigh pointing at
+the camera), so it counts none; the bird dog (right arm and left leg) is cannot-see at the tabletop,
+where its right arm is on the far side, so it counts none.
 """
 
 from __future__ import annotations

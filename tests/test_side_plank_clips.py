@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 
 def _score(recorded, clip: str, exercise: str):
     scorer = Scorer(load_exercise(exercise))
-    for pose in clean(load_recording(recorded(clip)).frames):
+    for pose in clean(load_recording(recorded(clip, model="litert")).frames):
         scorer.update(pose)
     return scorer.finish()
 

@@ -276,11 +276,16 @@ class RepSpec(_Strict):
     max_count: int = Field(gt=0)
     hold_s: float = Field(default=0.0, ge=0, description="seconds to hold the last phase of each rep")
     phases: tuple[PhaseSpec, ...] = Field(min_length=2)
+    # "return": the phases in order and back to the first (down -> up -> down). "alternate": two
+    # phases flowing into each other with no rest (cat-cow), a rep being one visit to each.
+    order: Literal["return", "alternate"] = "return"
 
     @model_validator(mode="after")
     def _ordered(self):
         if self.min_count > self.max_count:
             raise ValueError(f"min_count must not be above max_count, got {self.min_count} > {self.max_count}")
+        if self.order == "alternate" and len(self.phases) != 2:
+            raise ValueError(f"order 'alternate' needs exactly two phases, got {len(self.phases)}")
         names = [p.name for p in self.phases]
         if len(set(names)) != len(names):
             raise ValueError(f"phase names must be unique, got {names}")
