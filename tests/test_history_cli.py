@@ -52,6 +52,25 @@ def db(tmp_path):
     return path
 
 
+def test_a_scored_rep_exercise_is_listed_by_its_reps(tmp_path):
+    from formcheck.history.record import record_score
+    from formcheck.reps import Rep
+    from formcheck.report.session import SessionResult
+    from formcheck.scoring import Score
+    from formcheck.timer import HoldSummary
+
+    reps = (Rep(0.5, 1.0, 4.0, 4.5, (), True), Rep(5.0, 5.5, 6.0, 6.5, ("hips_high_enough",), False))
+    score = Score("glute_bridge", "Glute bridge", (None, None), 7.0, HoldSummary(5.0, 3.0, 1, (), None), [],
+                  {"kind": "side", "side": "left"}, reps=reps, rep_target=(8, 12))
+    path = tmp_path / "h.sqlite3"
+    with open_store(path) as store:
+        sid = record_score(store, SessionResult(score, "bridge.mp4", tmp_path))
+        assert {m.name: m.value for m in store.measures(sid)} == {"reps": 2.0, "good_reps": 1.0}
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert "1/2 reps" in result.output
+
+
 def test_history_lists_recent_sessions(db):
     result = run(db, "-n", "5")
     assert result.exit_code == 0, result.output

@@ -18,7 +18,7 @@ from rich import box
 from formcheck.console import stdout_console
 from formcheck.history.errors import HistoryError
 from formcheck.history.paths import ENV_VAR, resolve_db_path
-from formcheck.history.records import SessionRow
+from formcheck.history.records import GOOD_REPS, REPS, SessionRow
 from formcheck.history.store import HistoryStore, session_status
 
 STATUS_TEXT = {"finished": "done", "interrupted": "cut short", "running": "running…",
@@ -76,12 +76,12 @@ def _show(store: HistoryStore, exercise: str | None, last: int) -> None:
     now = datetime.now(timezone.utc)
     table = Table(title=f"last {len(rows)} of {store.count(exercise)} sessions", title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    headers = ["when"] + ([] if exercise else ["exercise"]) + ["kind", "valid s", "best s", "breaks", "status",
+    headers = ["when"] + ([] if exercise else ["exercise"]) + ["kind", "valid s", "best s / reps", "breaks", "status",
                                                                "fault / measures"]
     for name in headers:
         # Only the free text may wrap: a date or a number broken over two lines is hard to read.
         free = name == "fault / measures"
-        table.add_column(name, justify="right" if name in ("valid s", "best s", "breaks") else "left",
+        table.add_column(name, justify="right" if name in ("valid s", "best s / reps", "breaks") else "left",
                          no_wrap=not free, ratio=1 if free else None, min_width=14 if free else None)
     statuses = []
     for row in rows:
@@ -110,6 +110,9 @@ def _cells(store: HistoryStore, row: SessionRow, status: str) -> list[str]:
     hold = f"{row.longest_hold_s:.1f}{target}"
     if row.target_min_s is not None and row.longest_hold_s >= row.target_min_s:
         hold = f"[green]{hold}[/]"
+    counts = {m.name: m.value for m in store.measures(row.id)}
+    if REPS in counts:  # a rep exercise: what it did is reps, not a hold
+        hold = f"{counts.get(GOOD_REPS, 0):g}/{counts[REPS]:g} reps"
     faults = store.faults(row.id)
     main_fault = f"{faults[0].cue or faults[0].check} {faults[0].seconds:.1f} s" if faults else ""
     kind = "video" if row.kind == "score" else row.kind

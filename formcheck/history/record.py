@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from formcheck.history.errors import HistoryError
-from formcheck.history.records import FaultsArg
+from formcheck.history.records import FaultsArg, rep_measures
 from formcheck.history.store import HistoryStore
 
 if TYPE_CHECKING:  # the report package pulls in OpenCV; only the type is needed here
@@ -30,8 +30,8 @@ def record_score(store: HistoryStore, result: SessionResult, kind: str = "score"
     return store.add_session(
         score.exercise, kind=kind, profile=profile, source=result.source, valid_s=s.valid_s,
         longest_hold_s=s.longest_hold_s, breaks=s.breaks, target_s=score.target_s, duration_s=score.duration_s,
-        faults=score.faults, report_path=result.files.get("report.html"), complete=score.complete,
-        started=started)
+        faults=score.faults, measures=rep_measures(score), report_path=result.files.get("report.html"),
+        complete=score.complete, started=started)
 
 
 def remember_score(result: SessionResult, db: str | os.PathLike[str] | None = None, profile: str | None = None,

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:  # scoring pulls in the exercise engine; only the type is needed
-    from formcheck.scoring import Fault
+    from formcheck.scoring import Fault, Score
 
 KINDS = ("live", "score", "assessment")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -26,12 +26,23 @@ class FaultTotal:
 
 @dataclass(frozen=True)
 class Measure:
-    """One assessment measure, e.g. ``Measure("hip_drop_asymmetry", 4.2, "deg", 1.1)``."""
+    """One assessment measure, e.g. ``Measure("hip_drop_asymmetry", 4.2, "deg", 1.1)``; rep exercises
+    keep their counts as the measures ``reps`` and ``good_reps``."""
 
     name: str
     value: float
     unit: str = ""
     uncertainty: float | None = None
+
+
+REPS, GOOD_REPS = "reps", "good_reps"
+
+
+def rep_measures(score: "Score") -> list[Measure]:
+    """A rep exercise's counts, for the history (none for a hold)."""
+    if score.reps is None:
+        return []
+    return [Measure(REPS, float(len(score.reps))), Measure(GOOD_REPS, float(score.good_reps))]
 
 
 @dataclass(frozen=True)

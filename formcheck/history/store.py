@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from formcheck.history.errors import HistoryError
 from formcheck.history.paths import resolve_db_path
 from formcheck.history.records import (
-    KINDS, FaultsArg, FaultTotal, Measure, SessionRow, fault_totals, parse_utc, utc_text,
+    KINDS, FaultsArg, FaultTotal, Measure, SessionRow, fault_totals, parse_utc, rep_measures, utc_text,
 )
 from formcheck.history.schema import check_not_newer, migrate
 
@@ -242,6 +242,7 @@ class HistoryStore:
                  "finished" if score.complete else "interrupted", session_id))
             _require_one(cur, session_id, "was forgotten")
             _replace_faults(conn, session_id, fault_totals(score.faults))
+            _insert_measures(conn, session_id, rep_measures(score))
 
     def add_session(self, exercise: str, *, kind: str, valid_s: float = 0.0, longest_hold_s: float = 0.0,
                     breaks: int = 0, profile: str | None = None, source: str | None = None,
@@ -262,9 +263,7 @@ class HistoryStore:
                  "finished" if complete else "interrupted", duration_s))
             session_id = int(cur.lastrowid)
             _replace_faults(conn, session_id, fault_totals(faults))
-            conn.executemany(
-                "INSERT INTO session_measures (session_id, name, value, unit, uncertainty) VALUES (?, ?, ?, ?, ?)",
-                [(session_id, m.name, float(m.value), m.unit, m.uncertainty) for m in measures])
+            _insert_measures(conn, session_id, measures)
             return session_id
 
     def forget(self, exercise: str | None = None) -> int:
@@ -347,6 +346,12 @@ def _replace_faults(conn: sqlite3.Connection, session_id: int, totals: list[Faul
     conn.executemany(
         "INSERT INTO session_faults (session_id, check_id, cue, seconds, times) VALUES (?, ?, ?, ?, ?)",
         [(session_id, f.check, f.cue, float(f.seconds), int(f.times)) for f in totals])
+
+
+def _insert_measures(conn: sqlite3.Connection, session_id: int, measures: Iterable[Measure]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO session_measures (session_id, name, value, unit, uncertainty) VALUES (?, ?, ?, ?, ?)",
+        [(session_id, m.name, float(m.value), m.unit, m.uncertainty) for m in measures])
 
 
 def open_store(path: str | os.PathLike[str] | None = None) -> HistoryStore:
