@@ -165,7 +165,7 @@ def _print_score_summary(result) -> None:
     table.add_row("longest hold", f"{s.longest_hold_s:.1f} s{target}")
     table.add_row("breaks", str(s.breaks))
     if result.score.reps is not None:
-        table.add_row("reps", _reps_text(result.score))
+        table.add_row("reps", result.score.reps_text())
     faults = {}
     for f in result.score.faults:
         faults[f.cue] = faults.get(f.cue, 0.0) + f.end_s - f.start_s
@@ -175,12 +175,6 @@ def _print_score_summary(result) -> None:
         table.add_row("note", note)
     table.add_row("report", str(result.files.get("report.html")))
     stdout_console().print(table)
-
-
-def _reps_text(score) -> str:
-    lo, hi = score.rep_target or (None, None)
-    target = f" (target {lo}-{hi})" if lo else ""
-    return f"{len(score.reps)} done, {score.good_reps} good{target}"
 
 
 def _score_folder(folder: Path, exercise, out_dir: Path, options: dict, profile: str | None) -> None:

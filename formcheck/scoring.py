@@ -100,6 +100,13 @@ class Score:
     def good_reps(self) -> int:
         return sum(r.good for r in self.reps or ())
 
+    def reps_text(self) -> str | None:
+        """``"5 done, 3 good (target 8-12)"`` for a rep exercise, ``None`` for a hold."""
+        if self.reps is None:
+            return None
+        target = f" (target {self.rep_target[0]}-{self.rep_target[1]})" if self.rep_target else ""
+        return f"{len(self.reps)} done, {self.good_reps} good{target}"
+
     def state_seconds(self) -> dict[str, float]:
         """Seconds spent in each frame state (each frame lasts until the next)."""
         out = {s.value: 0.0 for s in FrameState}

@@ -158,3 +158,16 @@ def test_alternating_rep_counts_at_the_end_once_its_top_is_reached():
     assert counter.finish() == ()  # only the first phase: not a rep
     with pytest.raises(ValueError, match="exactly two phases"):
         RepCounter(("a", "b", "c"), alternate=True)
+
+
+def test_the_summary_line_names_done_good_and_target():
+    from formcheck.reps import Rep
+    from formcheck.scoring import Score
+    from formcheck.timer import HoldSummary
+
+    reps = (Rep(0.0, 1.0, 4.0, 4.5, (), True), Rep(5.0, 5.5, 6.0, 6.5, ("hips_high_enough",), False))
+    score = Score("glute_bridge", "Glute bridge", (None, None), 7.0, HoldSummary(0.0, 0.0, 0, (), None), [], {},
+                  reps=reps, rep_target=(8, 12))
+    assert score.reps_text() == "2 done, 1 good (target 8-12)"
+    hold = Score("forearm_plank", "Forearm plank", (20, 60), 7.0, HoldSummary(0.0, 0.0, 0, (), None), [], {})
+    assert hold.reps_text() is None

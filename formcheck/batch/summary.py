@@ -11,7 +11,7 @@ from typing import IO
 from formcheck.atomic import atomic_open
 
 COLUMNS = ("source", "stem", "exercise", "profile", "status", "duration_s", "valid_s", "longest_hold_s",
-           "breaks", "faults", "frames", "person_found", "complete", "estimated", "seconds", "report", "error")
+           "breaks", "faults", "reps", "good_reps", "frames", "person_found", "complete", "estimated", "seconds", "report", "error")
 TIMING_COLUMNS = ("seconds",)
 """Columns that differ between two runs of the same batch (wall-clock time)."""
 

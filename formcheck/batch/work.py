@@ -214,6 +214,8 @@ def _score_columns(score, recording, estimated: bool, out_dir: Path, files: dict
     s = score.summary
     return {"status": "scored", "duration_s": round(score.duration_s, 3), "valid_s": round(s.valid_s, 3),
             "longest_hold_s": round(s.longest_hold_s, 3), "breaks": s.breaks, "faults": len(score.faults),
+            # Empty for a hold exercise, as every column a row has no value for.
+            "reps": "" if score.reps is None else len(score.reps), "good_reps": "" if score.reps is None else score.good_reps,
             "frames": len(recording), "person_found": round(recording.detection_rate, 4),
             "complete": score.complete, "estimated": estimated,
             "report": f"{out_dir.name}/{files['report.html'].name}", "error": ""}

@@ -113,6 +113,8 @@ def _print_summary(console, result, saved) -> None:
     table.add_row("valid time", f"{s.valid_s:.1f} s of {score.duration_s:.1f} s")
     table.add_row("longest hold", f"{s.longest_hold_s:.1f} s" + (f" (target {lo:g}-{hi:g} s)" if lo and hi else ""))
     table.add_row("breaks", str(s.breaks))
+    if score.reps is not None:
+        table.add_row("reps", score.reps_text())
     faults: dict[str, float] = {}
     for f in score.faults:
         faults[f.cue] = faults.get(f.cue, 0.0) + f.end_s - f.start_s
