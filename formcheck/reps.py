@@ -58,7 +58,6 @@ class RepSnapshot:
     t_s: float
     count: int        # completed reps
     good: int         # completed good reps
-    stage: int | None  # index of the furthest phase reached in the rep under way; None between reps
 
 
 @dataclass
@@ -96,7 +95,8 @@ class RepCounter:
         self._ready = False            # seen in the first phase since the last rep (or the start)
         self._first_seen_s = 0.0       # time of the latest frame in the first phase
         self._away_since: float | None = None
-        self._prev: tuple[float, int | None, FrameState, tuple[str, ...]] | None = None
+        # The previous frame: time, phase index, state, failing and passing check ids.
+        self._prev: tuple[float, int | None, FrameState, tuple[str, ...], tuple[str, ...]] | None = None
 
     @property
     def reps(self) -> tuple[Rep, ...]:
@@ -203,15 +203,11 @@ class RepCounter:
             self._current = _Current(t_s, first_stage=stage)
 
     def _complete(self, rep: _Current, t_s: float) -> None:
+        """Count ``rep`` (which has reached its top) as ending at ``t_s``; the caller moves on."""
+        assert rep.top_start_s is not None and rep.top_end_s is not None
         faults = tuple(sorted(rep.faults | (rep.reach_failed - rep.reach_met)))
-        top_start = rep.top_start_s if rep.top_start_s is not None else t_s
-        top_end = rep.top_end_s if rep.top_end_s is not None else top_start
-        good = not faults and top_end - top_start >= self.hold_s - _EPS_S
-        self._reps.append(Rep(rep.start_s, top_start, top_end, t_s, faults, good))
-        self._ready = True
-        self._current = None
+        good = not faults and rep.top_end_s - rep.top_start_s >= self.hold_s - _EPS_S
+        self._reps.append(Rep(rep.start_s, rep.top_start_s, rep.top_end_s, t_s, faults, good))
 
     def _snapshot(self, t_s: float) -> RepSnapshot:
-        rep = self._current
-        stage = None if rep is None else (rep.reached if not self.alternate else int(rep.top_stage is not None))
-        return RepSnapshot(t_s, len(self._reps), sum(r.good for r in self._reps), stage)
+        return RepSnapshot(t_s, len(self._reps), sum(r.good for r in self._reps))

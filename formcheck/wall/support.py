@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from formcheck.exercises.geometry import segment_angle_to_horizontal_deg, segment_angle_to_vertical_deg
 from formcheck.frame import PoseFrame
 from formcheck.landmarks import Landmark as L
 from formcheck.wall.body import Torso
@@ -57,11 +58,6 @@ class SupportParams:
     canny: tuple[int, int] = (15, 45)
     memory_s: float = 1.5               # the posture must persist, as a seen line's votes must
     confidence_cap: float = 0.5         # an inferred support never reads as sure as a seen wall
-
-
-def _tilt_from_vertical_deg(a: np.ndarray, b: np.ndarray) -> float:
-    d = b - a
-    return float(np.degrees(np.arctan2(abs(d[0]), abs(d[1]) + 1e-9)))
 
 
 def _near_leg(pose: PoseFrame, params: SupportParams) -> np.ndarray | None:
@@ -115,11 +111,13 @@ def supported_posture(pose: PoseFrame, torso: Torso, contour_px: np.ndarray, gra
     if leg is None:
         return None
     hip, knee, ankle, heel = leg
-    if _tilt_from_vertical_deg(torso.shoulder_px, torso.hip_px) > params.max_trunk_tilt_deg:
-        return None
-    if 90.0 - _tilt_from_vertical_deg(hip, knee) > params.max_thigh_tilt_deg:
-        return None
-    if _tilt_from_vertical_deg(knee, ankle) > params.max_shin_tilt_deg:
+    trunk_deg = segment_angle_to_vertical_deg(torso.shoulder_px, torso.hip_px)
+    thigh_deg = segment_angle_to_horizontal_deg(hip, knee)
+    shin_deg = segment_angle_to_vertical_deg(knee, ankle)
+    if trunk_deg is None or thigh_deg is None or shin_deg is None:
+        return None  # a segment with no length: nothing to judge the posture by
+    if (trunk_deg > params.max_trunk_tilt_deg or thigh_deg > params.max_thigh_tilt_deg
+            or shin_deg > params.max_shin_tilt_deg):
         return None
     # The near leg's own hip and heel share its sagittal plane, so a three-quarter view foreshortens
     # this distance but does not mix in the hips' width as the mid-hip would.
