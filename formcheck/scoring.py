@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from formcheck.exercises import EvalContext, Evaluation, Exercise, Status
+from formcheck.exercises.reference import PhaseReferences
 from formcheck.frame import PoseFrame
 from formcheck.motion import MotionTracker
 from formcheck.reps import Rep, RepCounter, RepSnapshot
@@ -128,6 +129,7 @@ class Scorer:
         self._sides: Counter[str] = Counter()
         # Only exercises with speed conditions pay for the motion stage on every frame.
         self.motion = MotionTracker(MOTION_WINDOW_S) if exercise.needs_motion else None
+        self.references = PhaseReferences.for_exercise(exercise)
         reps = exercise.reps
         self.rep_counter = None
         if reps is not None:
@@ -145,7 +147,11 @@ class Scorer:
         if wall is not None:
             context = replace(context, wall_line=wall.line, wall_gaps={
                 "lumbar": wall.lumbar_gap, "shoulder": wall.shoulder_gap, "hip": wall.hip_gap})
+        if self.references is not None:
+            context = replace(context, references=self.references.current())
         evaluation = self.exercise.evaluate(pose, context)
+        if self.references is not None:
+            self.references.update(pose.t_s, evaluation)
         state = classify(pose, evaluation)
         snapshot = self.timer.update(pose.t_s, state)
         rep_snapshot = None

@@ -184,3 +184,18 @@ def test_cli_lists_and_explains():
     assert res.exit_code == 0, res.output
     assert "heel_not_behind_knee" in res.output and "Press your lower back into the wall" in res.output
     assert isinstance(CliRunner().invoke(explain_command, ["nope"]).exception, ExerciseError)
+
+
+def test_relative_to_must_name_a_rep_phase(copy):
+    pose, cal, edit = copy
+    edit("pose", 'id = "thighs_parallel"', 'id = "thighs_parallel"\nrelative_to = "up"')
+    msg = _error(pose, cal)
+    assert "'thighs_parallel'" in msg and "relative_to" in msg and "'up'" in msg and "no reps" in msg
+
+
+def test_relative_to_is_for_checks_only(copy):
+    pose, cal, edit = copy
+    edit("pose", 'min = "entry_knee_angle_min", max = "entry_knee_angle_max" }',
+         'min = "entry_knee_angle_min", max = "entry_knee_angle_max", relative_to = "up" }')
+    msg = _error(pose, cal)
+    assert "entry.conditions[0]" in msg and "'relative_to' is for checks only" in msg

@@ -66,6 +66,8 @@ def explain_command(exercise: str, profile: str | None) -> None:
         limits = "; ".join(x for x in (_limit(c.min, ">="), _limit(c.max, "<=")) if x)
         used = [t for t in (c.min, c.max) if t is not None]
         during = f" (during {', '.join(c.during)})" if c.during else ""
+        if c.spec.relative_to:
+            during += f" (change from its reading in the {c.spec.relative_to} phase)"
         table.add_row(c.id, f"{c.kind} of {', '.join(c.refs)}{during}", limits, c.cue,
                       "; ".join(provenance(t) for t in used), "; ".join(t.source for t in used))
     console.print(table)

@@ -33,6 +33,9 @@ class EvalContext:
     # The back's gap to the wall line by part ("lumbar", "shoulder", "hip"), torso lengths, from the
     # wall stage (formcheck.wall); ``None`` when no wall stage ran.
     wall_gaps: dict[str, float | None] | None = None
+    # Reference readings of checks declared ``relative_to`` a phase, by check id (see
+    # formcheck.exercises.reference); a relative check without one cannot see yet.
+    references: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ class CheckResult:
     cue: str
     landmarks: tuple[Landmark, ...]
     reason: str | None = None  # why the check cannot see
+    # What the landmarks read, before a ``relative_to`` reference is taken off; equals ``value`` for
+    # other checks.
+    measured: float | None = None
 
     @property
     def threshold(self) -> tuple[float | None, float | None]:
@@ -78,6 +84,10 @@ class Evaluation:
     entry_cue: str
     results: tuple[CheckResult, ...]
     phase: str | None = None  # current rep phase, for rep exercises
+    # Relative checks (``relative_to`` a phase) measured while that phase has not been seen yet:
+    # (check id, reading) pairs. They are left out of ``results`` (nothing to judge them against, and
+    # no reason to call the frame unseen), but their readings start the person's reference.
+    unreferenced: tuple[tuple[str, float], ...] = ()
 
     @property
     def failing(self) -> tuple[str, ...]:

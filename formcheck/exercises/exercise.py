@@ -168,15 +168,20 @@ class Exercise:
         phase = None
         if in_position:
             phase = next((name for name, conds in comp.phases if all(_holds(c, scene) for c in conds)), None)
-        results = tuple(
-            self._result(c, scene, view_ok, view_cue)
-            for c in comp.checks
-            if (not c.spec.during or phase in c.spec.during) and _applies(c, scene)
-        )
+        references = context.references if context is not None else None
+        results, unreferenced = [], []
+        for c in comp.checks:
+            if (c.spec.during and phase not in c.spec.during) or not _applies(c, scene):
+                continue
+            result = self._result(c, scene, view_ok, view_cue, references)
+            if result.value is None and result.measured is not None:
+                unreferenced.append((result.id, result.measured))
+            else:
+                results.append(result)
         return Evaluation(
             exercise=self.name, in_position=in_position, view_ok=view_ok,
             side=facing if self.view == "side" else None, view_cue=view_cue,
-            entry_cue=self.spec.entry.cue, results=results, phase=phase,
+            entry_cue=self.spec.entry.cue, results=tuple(results), phase=phase, unreferenced=tuple(unreferenced),
         )
 
     @staticmethod
@@ -190,16 +195,27 @@ class Exercise:
         return 1.0 if dx > 0 else (-1.0 if dx < 0 else None)
 
     @staticmethod
-    def _result(c: CompiledCondition, scene: Scene, view_ok: bool, view_cue: str | None) -> CheckResult:
+    def _result(c: CompiledCondition, scene: Scene, view_ok: bool, view_cue: str | None,
+                references: Mapping[str, float] | None) -> CheckResult:
         lo, hi = bound_or_none(c.lo), bound_or_none(c.hi)
         base = dict(id=c.spec.id or "", unit=c.spec.unit, min=lo, max=hi, cue=c.spec.cue or "",
                     landmarks=c.covers)
         if not view_ok:
             return CheckResult(status=Status.CANNOT_SEE, value=None, reason=view_cue or "wrong view", **base)
-        value = measure(c, scene)
-        if isinstance(value, CannotSee):
-            return CheckResult(status=Status.CANNOT_SEE, value=None, reason=value.reason, **base)
-        return CheckResult(status=Status.PASS if c.passes(value) else Status.FAIL, value=value, **base)
+        measured = measure(c, scene)
+        if isinstance(measured, CannotSee):
+            return CheckResult(status=Status.CANNOT_SEE, value=None, reason=measured.reason, **base)
+        value = measured
+        phase = c.spec.relative_to
+        if phase is not None:
+            reference = (references or {}).get(base["id"])
+            if reference is None:  # the caller leaves it out of the frame's results
+                return CheckResult(status=Status.CANNOT_SEE, value=None, measured=measured,
+                                   reason=f"not yet seen in the {phase!r} phase, which this check is measured from",
+                                   **base)
+            value = measured - reference
+        return CheckResult(status=Status.PASS if c.passes(value) else Status.FAIL, value=value, measured=measured,
+                           **base)
 
 
 def _applies(c: CompiledCondition, scene: Scene) -> bool:

@@ -39,6 +39,10 @@ class _ConditionBase(_Strict):
     min: ThresholdName | None = None
     max: ThresholdName | None = None
     during: tuple[str, ...] = Field(default=(), description="rep phases in which the check applies")
+    # A check whose reading depends on the person and the camera more than on their form (a heel
+    # landmark sits higher on some feet and some clips than others) is judged as its change from
+    # what it reads while the person is in this rep phase, e.g. standing between squats.
+    relative_to: str | None = Field(default=None, description="a rep phase: judge the change from its reading there")
 
     @model_validator(mode="after")
     def _needs_a_limit(self):
@@ -328,6 +332,14 @@ class ExerciseFile(_Strict):
             if unknown:
                 raise ValueError(f"check {check.id!r}: 'during' names unknown phases {sorted(unknown)}; "
                                  f"expected some of {sorted(phases) or 'none (this exercise has no reps)'}")
+        for check in self.checks:
+            if check.relative_to is not None and check.relative_to not in phases:
+                raise ValueError(f"check {check.id!r}: 'relative_to' names unknown phase {check.relative_to!r}; "
+                                 f"expected one of {sorted(phases) or 'none (this exercise has no reps)'}")
+        for where, cond in self._plain_conditions():
+            if cond.relative_to is not None:
+                raise ValueError(f"{where}: 'relative_to' is for checks only (a condition needs no reference), "
+                                 f"got relative_to = {cond.relative_to!r}")
         self._check_threshold_refs()
         needs_forward = any(
 getattr(c, "axis", None) == "forward" for c in self.all_conditions()
@@ -335,6 +347,14 @@ getattr(c, "axis", None) == "forward" for c in self.all_conditions()
         if needs_forward and self.forward is None:
             raise ValueError("a check measures 'forward', so the exercise needs forward = [from, to]")
         return self
+
+    def _plain_conditions(self):
+        """(where, condition) for entry conditions and rep-phase conditions (not checks)."""
+        for i, cond in enumerate(self.entry.conditions):
+            yield f"entry.conditions[{i}]", cond
+        for phase in self.reps.phases if self.reps else ():
+            for i, cond in enumerate(phase.conditions):
+                yield f"reps.phases {phase.name!r} conditions[{i}]", cond
 
     def all_conditions(self):
         yield from self.entry.conditions
