@@ -24,11 +24,23 @@ pytestmark = pytest.mark.real_data
 
 CLIPS = ["000", "001", "002", "004", "005", "006", "009", "011", "012"]
 BOUNDARY_S = 0.5
-# Known gaps (measured, see the calibration notes): 006 is filmed from the head end and MediaPipe sees
-# its knees and ankles with visibility < 0.5 in 85-100 % of frames, so the gate drops them and the hip
-# checks cannot see; in 002 the 1.6 s 'l' span reads like its correct frames (hip offset 0.01-0.05 vs
-# 0.02-0.06), and its i spans hold the plank geometry for ~0.6 s past the labels; 009's closing
-# 'i' span holds the plank for ~1 s after the label.
+# Known gaps, measured on recordings with model "full" (litert reads the same to within 2 frames a clip).
+# AGREE_GAPS: 006 is filmed from the head end and MediaPipe sees its legs with visibility < 0.5 (right knee
+# 0.33, ankle 0.37, median), so the gate drops them in 97 % / 79 % of frames and nothing can be judged. The
+# model's unsure 2D positions do not rescue it: with them the hip offset passes both limits on only 66 % of
+# the c frames (foreshortening inflates it, 0.06-0.25 at 0.5-10 s) and the unsure knee reads 52-131 degrees
+# (5th-95th percentile; entry needs 105). The model's raw 3D world positions would: the hip's distance from
+# the 3D shoulder-ankle line, signed by world up, over the 3D shoulder-ankle length, agrees on 97 % of
+# 006's c frames and 98.8 % of all c/h/l frames at limits [0.0, 0.085], but the gate drops the world
+# positions of the gated legs too and the C/H/L landmark CSV carries no world coordinates.
+# TIME_GAPS: the footage disagrees with some labels by more than BOUNDARY_S. 002 is in a still plank from
+# its first frame, labelled i to 1.46 s (the head lifts there, the body does not move), and holds it to
+# 24.5 s, labelled i from 23.98 s (the hip first moves at 24.5 s); its 1.6 s 'l' span is a real sag (the
+# hip drops ~15 px at 10.5-11.3 s) but reads 0.006-0.025 (10.5-11.25 s) against this person's 0.02-0.06
+# when correct, inside the range other clips read correct (004: 0.015-0.06, 5th-95th percentile), so no
+# absolute limit separates it. 009 holds a still plank to 53.6 s, labelled i from 52.6 s (knees bend at
+# 53.75 s). 011 (labelled h, so not timed) likewise holds its pike from 1.0 s, labelled i to 2.92 s (the
+# camera operator's hand leaves the frame then), and to 39.5 s, labelled i from 38.4 s.
 AGREE_GAPS = {"006"}
 TIME_GAPS = {"002", "006", "009"}
 
@@ -92,10 +104,11 @@ def test_aggregate_agreement_on_c_h_l_frames(clips):
 
 def test_not_planking_is_rarely_taken_for_the_exercise(clips):
     # Lying on the belly propped on the forearms, kneeling and moving in or out of position are not a
-    # plank (entry conditions: hips off the floor, legs straight, body still). 127 of 182 i frames
-    # read in position before those conditions; what is left is mostly plank-shaped and still: 011
-    # holds a pike for 1.5 s after its label ends and rises slowly into one at the start, 009 holds
-    # the plank ~0.7 s past its label.
+    # plank (entry conditions: hips off the floor, legs straight, body and legs still). 127 of 182 i
+    # frames read in position before those conditions, 63 with them. 39 of the 63 are a still plank in
+    # the footage, held past the labels (see TIME_GAPS): 011 at 1.0-2.4 s and 38.9-39.5 s, 002 at
+    # 0.1-0.9 s, 009 at 53.2-53.6 s. The rest are the first 0.3-0.6 s of leaving (011 kneels with the
+    # far leg while the near hip and knee stay put, 39.6-40.1 s) and a few single frames.
     i_in = sum(r["i_in"] for r in clips.values())
     i_n = sum(r["i_n"] for r in clips.values())
     assert i_in <= 0.4 * i_n, {clip: (r["i_in"], r["i_n"]) for clip, r in clips.items()}
@@ -114,7 +127,7 @@ def test_each_clip_agrees_with_its_labels(clips, clip):
 @pytest.mark.parametrize("clip", CLIPS)
 def test_valid_seconds_match_the_labelled_correct_time(clips, clip):
     if clip in TIME_GAPS:
-        pytest.xfail("known gap (see TIME_GAPS)")
+        pytest.xfail("known gap: legs unseen (006) or footage unlike the labels (see TIME_GAPS)")
     r = clips[clip]
     assert abs(r["valid_s"] - r["c_s"]) <= 1.0, r
     assert r["valid_in_i"] == pytest.approx(0.0, abs=0.05), r
