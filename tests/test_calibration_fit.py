@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from formcheck.calibrate.cli import calibrate
 from formcheck.exercises import load_exercise
+from tests.test_plank_clips import MODEL
 
 pytestmark = pytest.mark.real_data
 
@@ -22,7 +23,7 @@ CLIPS = ["000", "001", "002", "004", "005", "011"]
 
 
 def test_fit_on_labelled_plank_clips(shared_data, recorded, tmp_path):
-    sources = [str(recorded(f"videos/plank/posture-{c}.mp4")) for c in CLIPS]
+    sources = [str(recorded(f"videos/plank/posture-{c}.mp4", model=MODEL)) for c in CLIPS]
     # The fixture names recordings after their path; the labels name the video file.
     renamed = []
     for src, clip in zip(sources, CLIPS):

@@ -7,6 +7,7 @@ import pytest
 from formcheck.pipeline import record
 from formcheck.recording import load_recording, save_recording
 from formcheck.sources import VideoFileSource
+from tests.test_plank_clips import MODEL
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 
@@ -17,7 +18,7 @@ PLANK_CLIPS = ["posture-000", "posture-001", "posture-002", "posture-004", "post
 @pytest.mark.parametrize("clip", PLANK_CLIPS)
 def test_a_person_is_found_in_at_least_95_percent_of_plank_frames(recorded, shared_data, clip):
     rel = f"videos/plank/{clip}.mp4"
-    rec = load_recording(recorded(rel))
+    rec = load_recording(recorded(rel, model=MODEL))  # shared with test_plank_clips
     assert rec.meta["complete"] is True
     assert len(rec) == len(list(VideoFileSource(shared_data / rel)))  # every frame, none twice
     assert rec.detection_rate >= 0.95, f"{clip}: person found in {rec.detection_rate:.1%} of frames"
