@@ -66,6 +66,17 @@ def _guided(steps, camera: str, model: str, mirror_average: bool, countdown_s: f
     return outcome, estimator.name
 
 
+def _ended_early_note(outcome) -> str:
+    """Why the sequence stopped, which steps finished, and which were measured only in part (their
+    results are kept: they rest on fewer frames, and their uncertainty says so)."""
+    note = f"The assessment ended early: {outcome.stopped}. Steps completed: {', '.join(outcome.completed) or 'none'}."
+    partial = [f"{name} ({poses[-1].t_s - poses[0].t_s:.1f} s)" for name, poses in outcome.poses.items()
+               if name not in outcome.completed and poses]
+    if partial:
+        note += f" Measured in part: {', '.join(partial)}."
+    return note
+
+
 @click.command("assess")
 @click.option("-c", "--camera", default="0", show_default=True,
               help="camera index, device or URL, or a video file played as a camera (for steps without --step-video)")
@@ -114,8 +125,7 @@ def assess(camera: str, step_videos: tuple[str, ...], only: str | None, out_dir:
             outcome, name = _guided(from_camera, camera, model, mirror_average, countdown_s, presenter)
             poses.update(outcome.poses)
             if outcome.stopped:
-                notes.append(f"The assessment ended early: {outcome.stopped}. Steps measured: "
-                             f"{', '.join(outcome.completed) or 'none'}.")
+                notes.append(_ended_early_note(outcome))
     finally:
         if presenter is not None:
             if screenshot is not None and hasattr(presenter, "save"):
