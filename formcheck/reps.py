@@ -12,7 +12,7 @@ that sequence into repetitions:
   before heading back; a frame or two out of it at the threshold does not split it.
 * Leaving the exercise (not in position or cannot see) for longer than ``grace_s`` abandons the rep
   under way: half a rep is not a rep.
-* A rep is **good** when no check failed in it for longer than ``grace_s`` at a time and its top
+* A rep is **good** when no check failed in it for longer than ``fault_min_s`` at a time and its top
   lasted at least ``hold_s`` (the exercise file's hold at the top of each rep).
 * Checks judged only in the last phase (``reach_checks``: depth, height) ask how far the rep went,
   so they fault a rep only if they never passed during its top. On the way there the body is in
@@ -69,7 +69,7 @@ class _Current:
     top_start_s: float | None = None
     top_end_s: float | None = None
     failing_s: dict[str, float] = field(default_factory=dict)  # each check's current run of failure, seconds
-    faults: set[str] = field(default_factory=set)               # checks with a run longer than the grace
+    faults: set[str] = field(default_factory=set)               # checks with a run longer than fault_min_s
     reach_failed: set[str] = field(default_factory=set)         # reach checks seen failing at the top
     reach_met: set[str] = field(default_factory=set)            # reach checks seen passing at the top
 
@@ -83,6 +83,7 @@ class RepCounter:
     grace_s: float = 0.5
     reach_checks: frozenset[str] = frozenset()
     alternate: bool = False
+    fault_min_s: float | None = None  # a check failing longer than this faults the rep; None: grace_s
 
     def __post_init__(self) -> None:
         if len(self.phases) < 2:
@@ -90,6 +91,7 @@ class RepCounter:
         if self.alternate and len(self.phases) != 2:
             raise ValueError(f"alternating reps need exactly two phases, got {list(self.phases)}")
         self._index = {name: i for i, name in enumerate(self.phases)}
+        self._fault_min_s = self.grace_s if self.fault_min_s is None else self.fault_min_s
         self._reps: list[Rep] = []
         self._current: _Current | None = None
         self._ready = False            # seen in the first phase since the last rep (or the start)
@@ -141,15 +143,16 @@ class RepCounter:
             rep.reach_failed.update(c for c in failing if c in self.reach_checks)
             rep.reach_met.update(c for c in passing if c in self.reach_checks)
         failing = tuple(c for c in failing if c not in self.reach_checks)
-        # Like the report's fault spans: a check failing for no longer than the grace period at a
-        # time is a flicker (a threshold crossed on the way up and again on the way down is two).
+        # Like the report's fault spans, with the rep's own bar: a check failing for no longer than
+        # fault_min_s at a time is a flicker (a threshold crossed on the way up and again on the way
+        # down is two).
         now_failing = failing if state is FrameState.FAULT else ()
         for check in list(rep.failing_s):
             if check not in now_failing:
                 del rep.failing_s[check]
         for check in now_failing:
             rep.failing_s[check] = rep.failing_s.get(check, 0.0) + (end_s - start_s)
-            if rep.failing_s[check] > self.grace_s + _EPS_S:
+            if rep.failing_s[check] > self._fault_min_s + _EPS_S:
                 rep.faults.add(check)
         if at_top:
             rep.top_end_s = end_s

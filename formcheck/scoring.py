@@ -137,7 +137,7 @@ class Scorer:
             # Checks judged only at the top ask how far the rep went (depth, height).
             reach = frozenset(c.id for c in exercise.checks if c.during and set(c.during) == {top})
             self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s, reach,
-                                          alternate=reps.order == "alternate")
+                                          alternate=reps.order == "alternate", fault_min_s=reps.fault_min_s)
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
         """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""

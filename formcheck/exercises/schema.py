@@ -279,6 +279,9 @@ class RepSpec(_Strict):
     min_count: int = Field(gt=0)
     max_count: int = Field(gt=0)
     hold_s: float = Field(default=0.0, ge=0, description="seconds to hold the last phase of each rep")
+    # A rep's bottom or top can last well under the hold timer's 0.5 s grace (a brisk squat spends
+    # 0.3-0.45 s at the bottom), so a rep has its own, shorter bar between a flicker and a fault.
+    fault_min_s: float = Field(default=0.25, gt=0, description="seconds a check must fail at a time to fault a rep")
     phases: tuple[PhaseSpec, ...] = Field(min_length=2)
     # "return": the phases in order and back to the first (down -> up -> down). "alternate": two
     # phases flowing into each other with no rest (cat-cow), a rep being one visit to each.
