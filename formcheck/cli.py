@@ -166,6 +166,8 @@ def _print_score_summary(result) -> None:
     table.add_row("breaks", str(s.breaks))
     if result.score.reps is not None:
         table.add_row("reps", result.score.reps_text())
+        for _, cue, n in result.score.rep_faults():
+            table.add_row("rep fault", f"{cue} ({n} of {len(result.score.reps)} reps)")
     faults = {}
     for f in result.score.faults:
         faults[f.cue] = faults.get(f.cue, 0.0) + f.end_s - f.start_s

@@ -96,6 +96,13 @@ class Score:
     complete: bool = True
     reps: tuple[Rep, ...] | None = None          # rep exercises only: every completed rep
     rep_target: tuple[int, int] | None = None    # (min, max) reps the exercise file asks for
+    check_cues: dict[str, str] = field(default_factory=dict)  # check id -> its cue, for reports
+
+    def rep_faults(self) -> list[tuple[str, str, int]]:
+        """``(check id, cue, reps it faulted)``, most first; empty for a hold or clean reps. A rep's
+        fault may be shorter than the grace period the report's fault spans need (a squat's bottom)."""
+        counts = Counter(check for rep in self.reps or () for check in rep.faults)
+        return [(check, self.check_cues.get(check, ""), n) for check, n in counts.most_common()]
 
     @property
     def good_reps(self) -> int:
@@ -193,6 +200,7 @@ class Scorer:
             complete=complete,
             reps=reps,
             rep_target=(spec.min_count, spec.max_count) if spec is not None else None,
+            check_cues=cues,
         )
 
 

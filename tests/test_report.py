@@ -1,5 +1,7 @@
 """``formcheck score`` end to end: the files a therapist receives, rendered as a person sees them."""
 
+import dataclasses
+import io
 import json
 import subprocess
 import sys
@@ -8,11 +10,15 @@ import av
 import cv2
 import numpy as np
 import pytest
+from rich.console import Console
 
 from formcheck.exercises import load_exercise
 from formcheck.report.html_report import write_html
+from formcheck.report.session import SessionResult
 from formcheck.scoring import score_frames
 from tests.browser import dump_dom, screenshot
+from tests.posebuild import moved, side_view
+from tests.test_reference import DOWN, STAND
 from tests.test_scoring import HIPS_HIGH, PLANK, session
 
 
@@ -185,3 +191,23 @@ def test_an_annotated_video_interrupted_mid_way_keeps_a_playable_start(tmp_path)
     assert 0 < len(written) <= 150  # the first part only: it runs from the start without a gap
     assert np.allclose(written, times[:len(written)], atol=0.001)
     assert not list(tmp_path.glob(".annotated.part*"))
+
+
+
+def test_a_rep_faulted_below_the_grace_period_is_named_not_praised(tmp_path, monkeypatch):
+    import formcheck.cli as cli
+
+    # One squat whose chest tips 55 degrees forward for 0.4 s at the bottom: under the hold timer's
+    # 0.5 s grace (no fault span), over the rep's 0.25 s (a faulted rep).
+    lean = moved(DOWN, shoulder=(596, 528))
+    poses = [STAND] * 6 + [DOWN] + [lean] * 4 + [DOWN] + [STAND] * 6
+    frames = [dataclasses.replace(side_view(p), t_s=i / 10, index=i) for i, p in enumerate(poses)]
+    score = score_frames(frames, load_exercise("bodyweight_squat"), end_s=len(poses) / 10)
+    assert score.faults == [] and len(score.reps) == 1 and score.good_reps == 0
+    assert score.rep_faults() == [("chest_up", "Keep your chest up", 1)]
+    text = write_html(score, "squat.mp4", tmp_path / "report.html", None).read_text()
+    assert "Keep your chest up" in text and "1 of 1" in text and "Well done" not in text
+    printed = io.StringIO()
+    monkeypatch.setattr(cli, "stdout_console", lambda: Console(file=printed, width=200))
+    cli._print_score_summary(SessionResult(score, "squat.mp4", tmp_path))
+    assert "Keep your chest up (1 of 1 reps)" in printed.getvalue()

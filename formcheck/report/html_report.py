@@ -100,7 +100,13 @@ def write_html(score: Score, source: str, path: str | Path, timeline_png: Path |
             parts.append(f"<tr><td><b>{escape(cue)}</b></td><td>{escape(check)}</td><td>{times}</td>"
                          f"<td>{seconds:.1f}</td></tr>")
         parts.append("</table>")
-    else:
+    rep_faults = score.rep_faults()
+    if rep_faults:
+        parts.append("<table><tr><th>cue</th><th>check</th><th>reps with it</th></tr>")
+        parts.extend(f"<tr><td><b>{escape(cue)}</b></td><td>{escape(check)}</td>"
+                     f"<td>{n} of {len(score.reps or ())}</td></tr>" for check, cue, n in rep_faults)
+        parts.append("</table>")
+    if not totals and not rep_faults:
         parts.append("<p class='ok'>No faults while in position. Well done.</p>")
     if trend_png is not None and Path(trend_png).is_file():
         parts.append("<h2>Your progress</h2>")
