@@ -7,7 +7,6 @@ iterator interface and describes itself with :class:`SourceInfo`. Errors are rai
 
 from __future__ import annotations
 
-import functools
 import heapq
 import queue
 import threading
@@ -50,20 +49,6 @@ class SourceInfo:
     @property
     def image_wh(self) -> tuple[int, int]:
         return (self.width, self.height)
-
-
-# YUV 4:2:0 -> RGB with OpenCV costs about a third of FFmpeg's scaler for the same full-size frame
-# (720p: ~1.0 ms against 2-4 ms), and the pose model cannot tell the two apart (both BT.601,
-# limited range; pixels differ by 1.2 levels on average, at chroma edges). Full-range ("yuvj")
-# and other layouts keep FFmpeg's conversion, which reads the range from the stream.
-_CV2_YUV420 = {False: cv2.COLOR_YUV2RGB_I420, True: cv2.COLOR_YUV2BGR_I420}
-
-
-def _full_size_array(frame, bgr: bool) -> np.ndarray:
-    """``(height, width, 3)`` uint8 RGB (or BGR) of a decoded PyAV frame, at its own size."""
-    if frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0:
-        return cv2.cvtColor(frame.to_ndarray(), _CV2_YUV420[bgr])
-    return frame.to_ndarray(format="bgr24" if bgr else "rgb24")
 
 
 class VideoFileSource:
@@ -136,7 +121,7 @@ class VideoFileSource:
             convert = lambda f: f.to_ndarray(format=self._format, width=w, height=h,  # noqa: E731
                                              interpolation="FAST_BILINEAR")
         else:
-            convert = functools.partial(_full_size_array, bgr=self._format == "bgr24")
+            convert = lambda f: f.to_ndarray(format=self._format)  # noqa: E731
 
         if self.start_s > 0:
             # Seek to the keyframe before start_s, then drop frames until start_s is reached.
