@@ -155,24 +155,13 @@ def _score_one(source: Path, exercise, out_dir: Path, options: dict, profile: st
 def _print_score_summary(result) -> None:
     from rich.table import Table
 
-    s = result.score.summary
-    lo, hi = result.score.target_s
+    from formcheck.report.summary import score_rows
+
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_row("exercise", result.score.exercise_title)
     table.add_row("source", result.source)
-    table.add_row("valid time", f"{s.valid_s:.1f} s of {result.score.duration_s:.1f} s")
-    target = f" (target {lo:g}-{hi:g} s)" if lo and hi else ""
-    table.add_row("longest hold", f"{s.longest_hold_s:.1f} s{target}")
-    table.add_row("breaks", str(s.breaks))
-    if result.score.reps is not None:
-        table.add_row("reps", result.score.reps_text())
-        for _, cue, n in result.score.rep_faults():
-            table.add_row("rep fault", f"{cue} ({n} of {len(result.score.reps)} reps)")
-    faults = {}
-    for f in result.score.faults:
-        faults[f.cue] = faults.get(f.cue, 0.0) + f.end_s - f.start_s
-    for cue, seconds in sorted(faults.items(), key=lambda kv: -kv[1]):
-        table.add_row("fault", f"{cue} ({seconds:.1f} s)")
+    for label, text in score_rows(result.score):
+        table.add_row(label, text)
     for note in result.notes:
         table.add_row("note", note)
     table.add_row("report", str(result.files.get("report.html")))

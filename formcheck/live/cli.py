@@ -105,21 +105,13 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
 def _print_summary(console, result, saved) -> None:
     from rich.table import Table
 
+    from formcheck.report.summary import score_rows
+
     score, stats = result.score, result.stats
-    s = score.summary
-    lo, hi = score.target_s
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_row("exercise", score.exercise_title)
-    table.add_row("valid time", f"{s.valid_s:.1f} s of {score.duration_s:.1f} s")
-    table.add_row("longest hold", f"{s.longest_hold_s:.1f} s" + (f" (target {lo:g}-{hi:g} s)" if lo and hi else ""))
-    table.add_row("breaks", str(s.breaks))
-    if score.reps is not None:
-        table.add_row("reps", score.reps_text())
-    faults: dict[str, float] = {}
-    for f in score.faults:
-        faults[f.cue] = faults.get(f.cue, 0.0) + f.end_s - f.start_s
-    for cue, seconds in sorted(faults.items(), key=lambda kv: -kv[1]):
-        table.add_row("fault", f"{cue} ({seconds:.1f} s)")
+    for label, text in score_rows(score):
+        table.add_row(label, text)
     median = stats.latency_ms(0.5)
     table.add_row("speed", f"{stats.fps:.1f} frames/s shown, {stats.dropped} of {stats.delivered} dropped"
                   + (f", latency {median:.0f} ms median" if median is not None else ""))
