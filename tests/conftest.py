@@ -47,15 +47,17 @@ def recorded(shared_data: Path, tmp_path_factory):
     cache_dir = tmp_path_factory.mktemp("recordings")
     made: dict[str, Path] = {}
 
-    def get(relative: str, wall: bool = False, model: str = "full") -> Path:
+    def get(relative: str, wall: bool = False, model: str = "full", sample_fps: float | None = None) -> Path:
         """``wall=True`` also runs the wall stage (for wall exercises); ``model`` as ``formcheck record``
-        takes it (``litert`` is what ``score`` uses without a wall, and about twice as fast here)."""
-        key = (relative, wall, model)
+        takes it (``litert`` is what ``score`` uses without a wall, and about twice as fast here);
+        ``sample_fps`` as ``formcheck score --fps`` (for long holds where full rate adds nothing)."""
+        key = (relative, wall, model, sample_fps)
         if key not in made:
             video = shared_data / relative
-            stem = relative.replace("/", "__").rsplit(".", 1)[0] + ("__wall" if wall else "") + f"__{model}"
+            stem = (relative.replace("/", "__").rsplit(".", 1)[0] + ("__wall" if wall else "") + f"__{model}"
+                    + (f"__{sample_fps:g}fps" if sample_fps else ""))
             out = cache_dir / (stem + ".poses.npz")
-            save_recording(record(video, model=model, wall=wall), out)
+            save_recording(record(video, model=model, wall=wall, sample_fps=sample_fps), out)
             made[key] = out
         return made[key]
 

@@ -37,7 +37,7 @@ def clips(tmp_path_factory) -> dict[str, tuple[Path, list]]:
     for name, fault, seconds in (("reference", None, 11.0), ("good", None, 8.0), ("hips_high", "hips_high", 8.0)):
         video, truth = render_clip("forearm_plank", fault, "side", seconds, SEED, fps=FPS, out_path=folder / f"{name}.mp4")
         path = folder / f"{name}.poses.npz"
-        save_recording(record(video), path)
+        save_recording(record(video, model="litert"), path)  # as score records a plank
         out[name] = (path, [(h.start_s, h.end_s) for h in truth.holds])
     return out
 

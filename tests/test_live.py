@@ -286,7 +286,8 @@ def test_live_on_a_real_clip_shows_overlay_and_scores_like_score(shared_data, xv
 @pytest.mark.slow
 def test_live_shows_set_up_guidance_as_a_cue(shared_data, xvfb, tmp_path):
     # A side-on plank judged as a side plank, which needs the camera in front: "face the camera".
-    video = shared_data / CLIP
+    # A 3 s clip: the cue is on screen within a second, and the whole clip plays in real time.
+    video = shared_data / "videos/plank/fitgem-elbow-plank.mp4"
     shot = tmp_path / "shot.png"
     out = _cli(["-e", "side_plank_left", "--camera", str(video), "--countdown", "1", "-o", str(tmp_path / "live"),
                 "--screenshot", str(shot)], env={"DISPLAY": xvfb}, timeout=90)

@@ -30,20 +30,7 @@ def _assess(url: str, out_dir: Path, steps: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120, env=os.environ)
 
 
-def test_the_front_step_is_measured_from_a_live_network_camera(tmp_path):
-    with mjpeg_camera(SEQUENCE) as url:
-        done = _assess(url, tmp_path / "a", "front")
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    report = json.loads((tmp_path / "a" / "assessment.json").read_text())
-    assert report["notes"] == [] and list(report["steps"]) == ["front"]
-    front = [r for r in report["results"] if r["step"] == "front"]
-    assert front and all(r["value"] is not None for r in front), front
-    # The step was measured while the person stood facing the camera, in the stream's own time.
-    assert 0.0 <= report["steps"]["front"]["start_s"] < report["steps"]["front"]["end_s"] <= 9.5
-
-
-def test_a_network_camera_that_disappears_ends_the_session_and_keeps_what_was_measured(tmp_path):
+def test_a_live_network_camera_is_measured_and_its_loss_ends_the_session_keeping_the_steps(tmp_path):
     # The stream drops at 12 s: the front step (measured by about 7 s) is done, the side step is not.
     with mjpeg_camera(SEQUENCE, stop_after_s=12.0) as url:
         done = _assess(url, tmp_path / "a", "front,side")
@@ -51,10 +38,12 @@ def test_a_network_camera_that_disappears_ends_the_session_and_keeps_what_was_me
     assert "Traceback" not in done.stderr
     assert "stopped delivering frames" in done.stderr and "front" in done.stderr
     report = json.loads((tmp_path / "a" / "assessment.json").read_text())
-    assert report["steps"]["front"]["end_s"] < 9.5
+    # The front step was measured from the stream as it arrived, while the person stood facing it.
+    assert 0.0 <= report["steps"]["front"]["start_s"] < report["steps"]["front"]["end_s"] <= 9.5
     # The side step had begun measuring: its frames are kept and the note says it is partial.
     [note] = report["notes"]
     assert "ended early" in note and "Steps completed: front." in note and "Measured in part: side (" in note
     assert report["steps"]["side"]["end_s"] < 12.0
-    assert all(r["value"] is not None for r in report["results"] if r["step"] == "front")
+    front = [r for r in report["results"] if r["step"] == "front"]
+    assert len(front) >= 5 and all(r["value"] is not None for r in front), front
     assert (tmp_path / "a" / "report.html").is_file()
