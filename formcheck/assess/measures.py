@@ -142,13 +142,42 @@ def head_tilt_deg(frame: PoseFrame) -> float:
     return float(np.mean(slopes)) if slopes else NAN
 
 
-def _frontal(frame: PoseFrame, pts: np.ndarray, side: str) -> np.ndarray | None:
-    """``(N, 2)`` points in the frontal plane: (toward this side's outside, up), metres."""
-    right = right_sign(frame)
-    if right == 0.0:
+def lateral_axis(frame: PoseFrame) -> np.ndarray | None:
+    """Unit vector toward the person's right in world coordinates, level (square to ``up_axis``):
+    the line of the hips, so a body turned a few degrees from the camera keeps its own frontal plane.
+    ``None`` without both hips."""
+    hips = _world(frame, L.left_hip, L.right_hip)
+    if hips is None:
         return None
-    outward = right if side == "right" else -right
-    return np.stack([pts[:, 0] * outward, pts @ up_axis(frame)], axis=1)
+    up = up_axis(frame)
+    v = hips[1] - hips[0]
+    v = v - (v @ up) * up
+    n = float(np.linalg.norm(v))
+    return v / n if n > 1e-6 else None
+
+
+def _frontal(frame: PoseFrame, pts: np.ndarray, side: str, body_plane: bool = False) -> np.ndarray | None:
+    """``(N, 2)`` points in the frontal plane: (toward this side's outside, up), metres.
+
+    Sideways is the camera's x, or with ``body_plane`` the line of the hips. A squat's knees travel
+    20-30 cm forward, and a body turned 5 degrees from the camera shows a tenth of that along the
+    camera's x as one knee moving in and the other out: the rendered squats (camera turned up to 6
+    degrees) read -3.3 cm of knee-travel difference on symmetric bodies that way, 0.0 along the hips.
+    Standing straight the knees barely come forward, and the camera's x is steadier than the
+    model's depth of the hips (knee alignment's error, 95th percentile over 10 seeds: 4.2 degrees
+    against 5.9).
+    """
+    if body_plane:
+        right = lateral_axis(frame)
+        if right is None:
+            return None
+        outward = right if side == "right" else -right
+        return np.stack([pts @ outward, pts @ up_axis(frame)], axis=1)
+    sign = right_sign(frame)
+    if sign == 0.0:
+        return None
+    outward_x = sign if side == "right" else -sign
+    return np.stack([pts[:, 0] * outward_x, pts @ up_axis(frame)], axis=1)
 
 
 def knee_valgus_deg(frame: PoseFrame, side: str) -> float:
@@ -299,7 +328,7 @@ def longest_lift_s(frames: Sequence[PoseFrame], lifted: str, cap_s: float = 30.0
 def knee_inward_cm(frame: PoseFrame, side: str) -> float:
     """How far one knee is inside (toward the midline of) its hip-ankle line, cm; negative: outside."""
     pts = _world(frame, *(L[f"{side}_{j}"] for j in ("hip", "knee", "ankle")))
-    flat = None if pts is None else _frontal(frame, pts, side)
+    flat = None if pts is None else _frontal(frame, pts, side, body_plane=True)
     if flat is None:
         return NAN
     hip, knee, ankle = flat
