@@ -45,7 +45,7 @@ class Rep:
     top_start_s: float      # reached the last phase
     top_end_s: float        # left the last phase for good
     end_s: float            # back in the first phase
-    faults: tuple[str, ...]  # checks that failed during the rep for longer than the grace period
+    faults: tuple[str, ...]  # checks that failed during the rep for longer than fault_min_s at a time
     good: bool
 
     @property

@@ -169,15 +169,13 @@ def _frontal(frame: PoseFrame, pts: np.ndarray, side: str, body_plane: bool = Fa
     """
     if body_plane:
         right = lateral_axis(frame)
-        if right is None:
-            return None
-        outward = right if side == "right" else -right
-        return np.stack([pts @ outward, pts @ up_axis(frame)], axis=1)
-    sign = right_sign(frame)
-    if sign == 0.0:
+    else:
+        sign = right_sign(frame)
+        right = np.array([sign, 0.0, 0.0]) if sign != 0.0 else None
+    if right is None:
         return None
-    outward_x = sign if side == "right" else -sign
-    return np.stack([pts[:, 0] * outward_x, pts @ up_axis(frame)], axis=1)
+    outward = right if side == "right" else -right
+    return np.stack([pts @ outward, pts @ up_axis(frame)], axis=1)
 
 
 def knee_valgus_deg(frame: PoseFrame, side: str) -> float:

@@ -70,9 +70,10 @@ def _plain(name: str, unit: str, title: str, text: str, floors: tuple[float, flo
 # arms forward between reps): hip shift 2.54 cm mirrored, 3.31 cm direct; knee travel, measured
 # along the hips since the camera may be turned a few degrees (see measures._frontal), 4.00 cm
 # mirrored and 7.80 cm direct over seeds 0-9 (along the camera's x it had read 1.47 and 4.15, but
-# against a truth itself 3.3 cm off on symmetric bodies, so a turned body read as uneven knees); the stance sway difference (--step stance, 6 s on each
-# leg, the knee raised in front; all 20 seeds measurable, where a foot lifted behind the standing
-# leg left 15) 0.27 cm mirrored, 0.46 cm direct. Side-view measures are not
+# against a truth itself 3.3 cm off on symmetric bodies, so a turned body read as uneven knees);
+# the stance sway difference (--step stance, 6 s on each leg, the knee raised in front; all 20
+# seeds measurable, where a foot lifted behind the standing leg left 15) 0.27 cm mirrored, 0.46 cm
+# direct. Side-view measures are not
 # left/right comparisons and keep provisional floors.
 SPECS: dict[str, MeasureSpec] = {s.name: s for s in (
     _lr("shoulder_height_diff_cm", "cm", "Shoulder height", "right shoulder {v} {u} lower",

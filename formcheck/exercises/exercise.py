@@ -168,16 +168,18 @@ class Exercise:
         phase = None
         if in_position:
             phase = next((name for name, conds in comp.phases if all(_holds(c, scene) for c in conds)), None)
-        references = context.references if context is not None else None
+        references = (context.references if context is not None else None) or {}
         results, unreferenced = [], []
         for c in comp.checks:
             if (c.spec.during and phase not in c.spec.during) or not _applies(c, scene):
                 continue
-            result = self._result(c, scene, view_ok, view_cue, references)
-            if result.value is None and result.measured is not None:
-                unreferenced.append((result.id, result.measured))
-            else:
-                results.append(result)
+            result = self._result(c, scene, view_ok, view_cue, references.get(c.spec.id or ""))
+            if c.spec.relative_to and result.id not in references:
+                # Nothing to judge it against yet: left out, its reading kept to start the reference.
+                if result.measured is not None:
+                    unreferenced.append((result.id, result.measured))
+                continue
+            results.append(result)
         return Evaluation(
             exercise=self.name, in_position=in_position, view_ok=view_ok,
             side=facing if self.view == "side" else None, view_cue=view_cue,
@@ -196,7 +198,9 @@ class Exercise:
 
     @staticmethod
     def _result(c: CompiledCondition, scene: Scene, view_ok: bool, view_cue: str | None,
-                references: Mapping[str, float] | None) -> CheckResult:
+                reference: float | None) -> CheckResult:
+        """The check's verdict; a ``relative_to`` check is judged as ``measured - reference`` (the
+        caller leaves it out while it has no reference, keeping only ``measured``)."""
         lo, hi = bound_or_none(c.lo), bound_or_none(c.hi)
         base = dict(id=c.spec.id or "", unit=c.spec.unit, min=lo, max=hi, cue=c.spec.cue or "",
                     landmarks=c.covers)
@@ -205,15 +209,7 @@ class Exercise:
         measured = measure(c, scene)
         if isinstance(measured, CannotSee):
             return CheckResult(status=Status.CANNOT_SEE, value=None, reason=measured.reason, **base)
-        value = measured
-        phase = c.spec.relative_to
-        if phase is not None:
-            reference = (references or {}).get(base["id"])
-            if reference is None:  # the caller leaves it out of the frame's results
-                return CheckResult(status=Status.CANNOT_SEE, value=None, measured=measured,
-                                   reason=f"not yet seen in the {phase!r} phase, which this check is measured from",
-                                   **base)
-            value = measured - reference
+        value = measured - reference if reference is not None else measured
         return CheckResult(status=Status.PASS if c.passes(value) else Status.FAIL, value=value, measured=measured,
                            **base)
 

@@ -16,7 +16,7 @@ from formcheck.recording import Recording, is_recording_path
 from formcheck.report.html_report import worst_moments, write_html
 from formcheck.report.json_report import report_dict, write_json
 from formcheck.report.overlay import Overlay
-from formcheck.report.timeline import preload_plotting, write_timeline
+from formcheck.report.timeline import write_timeline
 from formcheck.scoring import Score, Scorer
 
 
@@ -76,8 +76,6 @@ def score_source(source: str | Path, exercise: Exercise, out_dir: str | Path, *,
     source = Path(source)
     out_dir = Path(out_dir)
     model = model or default_model(exercise)
-    if not is_recording_path(source):
-        preload_plotting()
     recording = load_poses(source, model=model, workers=workers, progress=estimate_progress, sample_fps=sample_fps,
                            wall=exercise.needs_wall)
     score, overlays = score_recording(recording, exercise)

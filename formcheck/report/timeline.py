@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -35,21 +34,6 @@ def _state_runs(score: Score) -> dict[FrameState, list[tuple[float, float]]]:
         else:
             spans.append((row.t_s, end - row.t_s))
     return runs
-
-
-def preload_plotting() -> threading.Thread:
-    """Start importing matplotlib (~0.4 s) on a spare thread, for a caller with other work first.
-
-    Scoring a video estimates for seconds before it draws anything, and the estimating threads leave
-    part of a core idle, so the import costs nothing there rather than delaying the report.
-    """
-    def load() -> None:
-        import matplotlib.backends.backend_agg  # noqa: F401
-        import matplotlib.figure  # noqa: F401
-
-    thread = threading.Thread(target=load, name="formcheck-preload-plotting", daemon=True)
-    thread.start()
-    return thread
 
 
 def write_timeline(score: Score, exercise: Exercise, path: str | Path) -> Path:
