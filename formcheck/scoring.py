@@ -29,13 +29,17 @@ DEFAULT_GRACE_S = 0.5
 MOTION_WINDOW_S = 0.2
 
 
-def classify(pose: PoseFrame, evaluation: Evaluation) -> FrameState:
-    """One frame's state for the timer. Any doubt is ``cannot_see``, never ``valid``."""
+def classify(pose: PoseFrame, evaluation: Evaluation, reach: frozenset[str] = frozenset()) -> FrameState:
+    """One frame's state for the timer. Any doubt is ``cannot_see``, never ``valid``.
+
+    ``reach`` checks (how far a rep goes) are judged per rep, not per frame: failing on the way to
+    a rep's top and away from it is the movement, so they never make a frame a fault.
+    """
     if not pose.detected or not evaluation.view_ok:
         return FrameState.CANNOT_SEE
     if not evaluation.in_position:
         return FrameState.NOT_IN_POSITION
-    if evaluation.failing:
+    if any(c not in reach for c in evaluation.failing):
         return FrameState.FAULT
     if any(r.status is Status.CANNOT_SEE for r in evaluation.results):
         return FrameState.CANNOT_SEE
@@ -139,11 +143,9 @@ class Scorer:
         self.references = PhaseReferences.for_exercise(exercise)
         reps = exercise.reps
         self.rep_counter = None
+        self.reach = frozenset(c.id for c in exercise.checks if c.spec.reach)
         if reps is not None:
-            top = reps.phases[-1].name
-            # Checks judged only at the top ask how far the rep went (depth, height).
-            reach = frozenset(c.id for c in exercise.checks if c.during and set(c.during) == {top})
-            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s, reach,
+            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s, self.reach,
                                           alternate=reps.order == "alternate", fault_min_s=reps.fault_min_s)
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
@@ -159,7 +161,7 @@ class Scorer:
         evaluation = self.exercise.evaluate(pose, context)
         if self.references is not None:
             self.references.update(pose.t_s, evaluation)
-        state = classify(pose, evaluation)
+        state = classify(pose, evaluation, self.reach)
         snapshot = self.timer.update(pose.t_s, state)
         rep_snapshot = None
         if self.rep_counter is not None:
@@ -181,8 +183,9 @@ class Scorer:
         cues = {c.id: c.cue for c in self.exercise.checks}
         grace = self.timer.config.grace_s
         # Faults are reported only while the person is in the exercise: a "hips too high" while
-        # standing up afterwards is not a fault of the plank.
-        failing = [r.failing if r.state is FrameState.FAULT else () for r in rows]
+        # standing up afterwards is not a fault of the plank. Reach checks are the reps' to report.
+        failing = [tuple(c for c in r.failing if c not in self.reach) if r.state is FrameState.FAULT else ()
+                   for r in rows]
         spans = fault_spans([r.t_s for r in rows], failing, end_s, min_gap_s=grace, min_duration_s=grace)
         faults = sorted((Fault(cid, cues.get(cid, ""), s.start_s, s.end_s)
                          for cid, check_spans in spans.items() for s in check_spans),

@@ -199,3 +199,31 @@ def test_relative_to_is_for_checks_only(copy):
          'min = "entry_knee_angle_min", max = "entry_knee_angle_max", relative_to = "up" }')
     msg = _error(pose, cal)
     assert "entry.conditions[0]" in msg and "'relative_to' is for checks only" in msg
+
+
+def test_reach_needs_reps(copy):
+    pose, cal, edit = copy
+    edit("pose", 'id = "thighs_parallel"', 'id = "thighs_parallel"\nreach = true')
+    msg = _error(pose, cal)
+    assert "'thighs_parallel'" in msg and "'reach' needs [reps]" in msg and "no [reps]" in msg
+
+
+def test_reach_is_judged_at_the_top_only(tmp_path):
+    poses, cal = tmp_path / "poses", tmp_path / "calibration"
+    poses.mkdir()
+    cal.mkdir()
+    shutil.copy(REPO / "calibration" / "glute_bridge.toml", cal)
+    text = (REPO / "poses" / "glute_bridge.toml").read_text()
+    old = 'during = ["up"]\nreach = true'
+    assert old in text
+    (poses / "glute_bridge.toml").write_text(text.replace(old, 'during = ["down"]\nreach = true'))
+    msg = _error(poses / "glute_bridge.toml", cal)
+    assert "'hips_high_enough'" in msg and "needs during = ['up']" in msg and "got during = ['down']" in msg
+
+
+def test_reach_is_for_checks_only(copy):
+    pose, cal, edit = copy
+    edit("pose", 'min = "entry_knee_angle_min", max = "entry_knee_angle_max" }',
+         'min = "entry_knee_angle_min", max = "entry_knee_angle_max", reach = true }')
+    msg = _error(pose, cal)
+    assert "entry.conditions[0]" in msg and "'reach' is for checks only" in msg

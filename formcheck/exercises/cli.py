@@ -68,6 +68,8 @@ def explain_command(exercise: str, profile: str | None) -> None:
         during = f" (during {', '.join(c.during)})" if c.during else ""
         if c.spec.relative_to:
             during += f" (change from its reading in the {c.spec.relative_to} phase)"
+        if c.spec.reach:
+            during += " (once per rep: met if it passes at any moment of the top)"
         table.add_row(c.id, f"{c.kind} of {', '.join(c.refs)}{during}", limits, c.cue,
                       "; ".join(provenance(t) for t in used), "; ".join(t.source for t in used))
     console.print(table)

@@ -43,6 +43,10 @@ class _ConditionBase(_Strict):
     # landmark sits higher on some feet and some clips than others) is judged as its change from
     # what it reads while the person is in this rep phase, e.g. standing between squats.
     relative_to: str | None = Field(default=None, description="a rep phase: judge the change from its reading there")
+    # How far a rep goes (depth, height, reach): the body is in the top phase before it gets there and
+    # again while it leaves, and that is the movement, not a fault. Such a check is judged once per
+    # rep, passing if it passed at any moment of the rep's top; its failures never pause the timer.
+    reach: bool = Field(default=False, description="judged once per rep: met if it passes at any moment of the top")
 
     @model_validator(mode="after")
     def _needs_a_limit(self):
@@ -339,7 +343,21 @@ class ExerciseFile(_Strict):
             if check.relative_to is not None and check.relative_to not in phases:
                 raise ValueError(f"check {check.id!r}: 'relative_to' names unknown phase {check.relative_to!r}; "
                                  f"expected one of {sorted(phases) or 'none (this exercise has no reps)'}")
+        top = self.reps.phases[-1].name if self.reps and self.reps.order == "return" else None
+        for check in self.checks:
+            if not check.reach:
+                continue
+            if top is None:
+                got = "order 'alternate'" if self.reps else "no [reps]"
+                raise ValueError(f"check {check.id!r}: 'reach' needs [reps] whose phases return to the first "
+                                 f"(order 'return'), got {got}")
+            if tuple(check.during) != (top,):
+                raise ValueError(f"check {check.id!r}: 'reach' is for a check judged at the top of a rep, so it "
+                                 f"needs during = [{top!r}] (the last phase), got during = {list(check.during)}")
         for where, cond in self._plain_conditions():
+            if cond.reach:
+                raise ValueError(f"{where}: 'reach' is for checks only (a condition is not judged per rep), "
+                                 "got reach = true")
             if cond.relative_to is not None:
                 raise ValueError(f"{where}: 'relative_to' is for checks only (a condition needs no reference), "
                                  f"got relative_to = {cond.relative_to!r}")
