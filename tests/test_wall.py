@@ -238,3 +238,17 @@ def test_real_oblique_views_never_report_the_back_off_a_wall(shared_data, name, 
     assert rows
     # Correct holds throughout: the stage may not see the wall, but it must not invent a gap.
     assert all(o.lumbar_gap is None or o.lumbar_gap < 0.2 for _, o in rows)
+
+
+
+def test_real_brick_wall_line_stays_put_while_the_person_sits_still(shared_data):
+    # At 10 fps the line followed used to creep bin by bin (0.70 -> 0.75 of the width between 6.1 and
+    # 7.1 s) to a conduit on the wall behind the back, and the lumbar gap rose from -0.04 to +0.20
+    # while the person sat still: following "the strongest bin next to the last line" stepped onto the
+    # bin between two lines, whose position blends them, again and again. Now 0.70-0.72, gap at most -0.02.
+    rows = _real(shared_data, "afya-wall-sit-side.mp4", 0.0, 9.5, fps=10)  # stands, slides down, holds
+    hold = [o for t, o in rows if t >= 5.0 and o.line is not None and o.lumbar_gap is not None]
+    assert len(hold) >= 40
+    xs = np.array([o.line[0][0] for o in hold])
+    assert xs.max() - xs.min() < 0.03, (xs.min(), xs.max())
+    assert max(o.lumbar_gap for o in hold) < 0.05

@@ -172,7 +172,7 @@ class WallTracker:
         """Every strong peak, plus the line reported last while its evidence holds: a neighbouring
         bin rising beside it must not make the wall jump."""
         peaks = votes.peaks(self.config.min_confidence)
-        current = None if self._current_x is None else votes.near(self._current_x)
+        current = None if self._current_x is None else votes.near(self._current_x, self.config.min_confidence)
         if current is not None and current.score >= self.config.min_confidence:
             peaks.append(current)
         return peaks

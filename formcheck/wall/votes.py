@@ -85,12 +85,13 @@ class ColumnVotes:
         return [Peak(float(self.x_px[i]), float(self.tilt[i]), float(s[i]),
                      "junction" if self.junction_share[i] > 0.5 else "vertical") for i in idx]
 
-    def near(self, x_px: float) -> Peak | None:
-        """The strongest bin within one bin of ``x_px`` (a line seen before, whether or not it is a local maximum now)."""
+    def near(self, x_px: float, min_score: float = 0.0) -> Peak | None:
+        """The line seen before at ``x_px``: its own bin while that holds ``min_score``, else the
+        strongest bin within one bin of it (whether or not it is a local maximum now)."""
         b = int(x_px / self.bin_px)
         idx = [i for i in (b - 1, b, b + 1) if 0 <= i < len(self.score) and np.isfinite(self.x_px[i])]
         if not idx:
             return None
-        i = max(idx, key=lambda k: self.score[k])
+        i = b if b in idx and self.score[b] >= min_score else max(idx, key=lambda k: self.score[k])
         return Peak(float(self.x_px[i]), float(self.tilt[i]), float(self.score[i]),
                     "junction" if self.junction_share[i] > 0.5 else "vertical")
