@@ -29,6 +29,9 @@ DEFAULT_CLIPS = [
     "videos/pelvic-tilt/quadruped-pelvic-tilt.mp4:pelvic_tilt",   # 1280x720, 30 fps, 18.8 s
     "videos/glute-bridge/atc-glute-bridge.mp4:glute_bridge",       # 1280x720, 25 fps, 20.9 s
     "videos/plank/posture-009.mp4:forearm_plank",                  # 640x352, 12 fps, 55 s
+    # Clips with real holds and faults, for the hold time at --fps 10 against full rate.
+    "videos/wall-sit/afya-wall-sit-side.mp4:wall_sit",             # 768x432, 25 fps, 22.9 s, wall stage
+    "videos/pelvic-tilt/supine-pelvic-tilt-portrait.mp4:pelvic_tilt",  # 1080x1920, 30 fps, 19.3 s
 ]
 
 
