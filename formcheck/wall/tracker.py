@@ -33,6 +33,10 @@ class WallTrackerConfig:
     keep_bonus: float = 0.15
     keep_radius_torso: float = 0.1
     heel_memory_s: float = 1.0           # the heels' row is smoothed: it places junction evidence, 1 px of row ~ 1 px of column
+    # A wall does not move and its evidence is remembered for seconds (votes.memory_s), so its lines are
+    # looked for at most this often: the costliest part of the stage (edges and line fitting, ~60 % of
+    # it), now the same work per second of video at 10 fps as at 60 fps. The back is measured every frame.
+    lines_every_s: float = 0.1
     junction_bonus: float = 0.15         # a floor-wall junction is at the person's depth; an upright edge may be nearer or farther
     max_width_ratio: float = 0.5         # mean shoulder/hip width over torso above this is not side-on: gaps unknown (as the exercise's view check)
     penetration_torso: tuple[float, float] = (0.15, 0.5)  # back past the line by this much: confidence 1 -> 0
@@ -86,6 +90,7 @@ class WallTracker:
         self._last_t_s: float | None = None
         self._support = 0.0                     # moving average of "posture needs a support behind the back"
         self._support_t_s: float | None = None
+        self._lines_t_s: float | None = None     # when lines were last looked for
 
     def _votes_for(self, shape_hw: tuple[int, int]) -> ColumnVotes:
         # A new image size (another camera or clip) starts the evidence afresh.
@@ -96,6 +101,7 @@ class WallTracker:
             self._current_x = None
             self._heel_y_px = None
             self._support, self._support_t_s = 0.0, None
+            self._lines_t_s = None
         return self._votes
 
     def _steady_heels(self, torso: Torso, t_s: float) -> Torso:
@@ -141,7 +147,9 @@ class WallTracker:
             return WallObservation.unseen()
         gray = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY)
         steady = self._steady_heels(torso, frame.t_s)
-        votes.update(frame.t_s, line_candidates(gray, person, steady, self._y_ref_px, self.config.lines))
+        if self._lines_t_s is None or frame.t_s - self._lines_t_s >= self.config.lines_every_s - 1e-6:
+            votes.update(frame.t_s, line_candidates(gray, person, steady, self._y_ref_px, self.config.lines))
+            self._lines_t_s = frame.t_s
         contour = back_contour(person, torso) if person is not None else np.zeros((0, 2), np.float32)
         back_x = self._back_x(contour, torso)
         peak = self._choose(self._peaks_with_current(votes), back_x, torso)
