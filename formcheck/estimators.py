@@ -220,12 +220,9 @@ def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
     stage needs; it costs about as much again as the pose itself, so only wall exercises ask.
     """
     if model == LITERT_MODEL:
-        if segmentation:
-            raise ModelError("the wall checks need a segmentation mask, which the litert backend does not "
-                             "compute; use --model full")
         from formcheck.litert import LiteRTEstimator
 
-        return LiteRTEstimator(threads=1)
+        return LiteRTEstimator(threads=1, segmentation=segmentation)
     if model.endswith(".task") or os.sep in model or "/" in model:
         if segmentation:
             raise ModelError("the wall checks need a segmentation mask, which only the bundled models "

@@ -178,7 +178,7 @@ class _SpanThreads:
     """
 
     def __init__(self, path: Path, chunks: list[tuple[float, float | None]], model: str,
-                 sample_fps: float | None) -> None:
+                 sample_fps: float | None, wall: bool = False) -> None:
         self.out: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         shared = len(chunks) > 1
@@ -187,7 +187,8 @@ class _SpanThreads:
         jobs = []
         try:
             for i, (start, end) in enumerate(chunks):
-                jobs.append((PoseStage(model), _span_source(path, start, end, sample_fps, False, shared), start, i))
+                jobs.append((PoseStage(model, wall=wall), _span_source(path, start, end, sample_fps, wall, shared),
+                             start, i))
         except BaseException:
             for stage, *_ in jobs:
                 stage.close()
@@ -268,11 +269,13 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
     info = source.info
     if sample_fps and info.fps and info.frame_count and sample_fps < info.fps:
         info = dataclasses.replace(info, frame_count=int(info.frame_count * sample_fps / info.fps) + 1)
-    threads = releases_gil(model) and not wall
+    # The wall stage's heavy steps (edges, line fitting, warps) are OpenCV calls, which release the
+    # GIL as LiteRT's inference does: its spans are threads too.
+    threads = releases_gil(model)
     chunks = _chunks(info.duration_s, workers, MIN_SECONDS_PER_THREAD if threads else MIN_SECONDS_PER_WORKER)
     if len(chunks) == 1:
         return _estimate_sequential(source, info, model, progress, wall)
-    spans = (_SpanThreads(path, chunks, model, sample_fps) if threads
+    spans = (_SpanThreads(path, chunks, model, sample_fps, wall) if threads
              else _SpanProcesses(path, chunks, model, sample_fps, wall))
     with one_opencv_thread(threads):
         return _collect_spans(spans, len(chunks), path, info, progress, wall)

@@ -207,3 +207,45 @@ def test_a_lost_person_is_detected_again(shared_data: Path):
     assert not estimator.estimate(blank).detected  # the tracked crop holds nobody: presence drops
     assert estimator.estimate(frames[2]).detected and estimator.detections_run >= 2
     estimator.close()
+
+
+# --- the person mask, kept for the wall stage ----------------------------------------------------
+
+def test_mask_smoothing_keeps_sure_pixels_and_blends_unsure_ones():
+    from formcheck.litert.estimator import MASK_PREVIOUS_RATIO, smooth_mask
+
+    new = np.array([[1.0, 0.0, 0.5]], np.float32)
+    previous = np.array([[0.0, 1.0, 1.0]], np.float32)
+    out = smooth_mask(new, previous)
+    # A sure pixel (entropy 0) ignores the previous mask; a fully unsure one (0.5) moves 0.7 of the way.
+    assert out[0, 0] == pytest.approx(1.0, abs=1e-3) and out[0, 1] == pytest.approx(0.0, abs=1e-3)
+    assert out[0, 2] == pytest.approx(0.5 + MASK_PREVIOUS_RATIO * 0.5, abs=0.01)
+    assert smooth_mask(new, None) is new  # the first frame
+
+
+def test_the_mask_covers_the_same_pixels_as_mediapipes():
+    from formcheck.estimators import SolutionsEstimator
+    from formcheck.studio import plan_clip
+
+    plan = plan_clip("wall_sit", None, "side", 3.0, seed=5, size=(640, 360), fps=10)
+    mp, lr = SolutionsEstimator(segmentation=True), LiteRTEstimator(threads=1, segmentation=True)
+    ious = []
+    try:
+        for i, rendered in enumerate(plan.frames()):
+            frame = VideoFrame(i, float(plan.truth.times_s[i]), rendered.rgb)
+            mp.estimate(frame)
+            lr.estimate(frame)
+            assert lr.last_mask.shape == (360, 640) and lr.last_mask.dtype == np.float32
+            a, b = mp.last_mask > 0.5, lr.last_mask > 0.5
+            ious.append((a & b).sum() / (a | b).sum())
+    finally:
+        mp.close()
+        lr.close()
+    # The same network on the same crop; the graph's resampling differs a little at the edges.
+    assert np.median(ious) >= 0.95 and min(ious) >= 0.85, ious
+
+
+def test_no_person_no_mask():
+    est = LiteRTEstimator(threads=1, segmentation=True)
+    est.estimate(VideoFrame(0, 0.0, np.zeros((240, 320, 3), np.uint8)))
+    assert est.last_mask is None

@@ -9,6 +9,7 @@ from formcheck.report.session import score_recording
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 
 AFYA = "videos/wall-sit/afya-wall-sit-side.mp4"
+MODEL = "litert"  # what `formcheck score` uses, the person mask kept for the wall stage
 
 
 def _valid_fraction(holds, start_s, end_s):
@@ -18,7 +19,7 @@ def _valid_fraction(holds, start_s, end_s):
 
 @pytest.fixture(scope="module")
 def afya(recorded):
-    rec = load_recording(recorded(AFYA, wall=True))
+    rec = load_recording(recorded(AFYA, wall=True, model=MODEL))
     score, _ = score_recording(rec, load_exercise("wall_sit"))
     return rec, score
 
@@ -80,7 +81,7 @@ def test_a_seamless_white_wall_is_inferred_from_the_held_posture_and_the_hold_co
     # posture that cannot be held unsupported (formcheck.wall.support), with its confidence capped.
     from formcheck.wall import WallTrackerConfig
 
-    rec = load_recording(recorded(LEAP, wall=True))
+    rec = load_recording(recorded(LEAP, wall=True, model=MODEL))
     score, _ = score_recording(rec, load_exercise("wall_sit"))
     assert _valid_fraction(score.summary.holds, 2.0, 8.9) >= 0.8
     settled = [w for f, w in zip(rec.frames, rec.walls) if f.t_s >= 2.0]

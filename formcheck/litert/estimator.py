@@ -29,7 +29,7 @@ from formcheck.litert.landmarks import (AUX_CENTRE, AUX_SCALE, LANDMARK_INPUT_PX
                                         decode_landmarks, project_landmarks, project_world,
                                         refine_from_heatmap)
 from formcheck.litert.prune import drop_outputs
-from formcheck.litert.roi import Roi, letterbox_roi, roi_from_keypoints, warp_roi
+from formcheck.litert.roi import Roi, image_to_crop_matrix, letterbox_roi, roi_from_keypoints, warp_roi
 from formcheck.litert.tracking import AuxPointFilter
 from formcheck.sources import VideoFrame
 
@@ -63,8 +63,34 @@ def _is_model_name(model: str | Path) -> bool:
 
 
 def _is_segmentation(shape: tuple[int, ...]) -> bool:
-    """The landmark model's 256x256 person mask: formcheck never reads it (see :mod:`.prune`)."""
+    """The landmark model's 256x256 person mask: only the wall stage reads it, so others prune it
+    (see :mod:`.prune`)."""
     return int(np.prod(shape)) == LANDMARK_INPUT_PX * LANDMARK_INPUT_PX
+
+
+# MediaPipe's pose graph blends each mask with the previous one where the new one is unsure
+# (SegmentationSmoothingCalculator, combine_with_previous_ratio 0.7): a steadier silhouette edge.
+MASK_PREVIOUS_RATIO = 0.7
+# Its polynomial fit of 1 - (binary entropy) in (p - 0.5)^2, so that p = 0.5 is fully unsure.
+_ENTROPY_FIT = (5.68842, -0.748699, -57.8051, 291.309, -624.717)
+
+
+@functools.lru_cache(maxsize=4)
+def _previous_weight_table(ratio: float) -> np.ndarray:
+    """(256,) float32: how much of the previous mask to keep, by the new probability in 1/255 steps
+    (a table: the polynomial over every pixel of a 1080p mask costs ~27 ms, the lookup ~2)."""
+    x = np.square(np.arange(256, dtype=np.float64) / 255.0 - 0.5)
+    c1, c2, c3, c4, c5 = _ENTROPY_FIT
+    certainty = np.minimum(1.0, x * (c1 + x * (c2 + x * (c3 + x * (c4 + x * c5)))))
+    return ((1.0 - certainty) * ratio).astype(np.float32)
+
+
+def smooth_mask(new: np.ndarray, previous: np.ndarray | None, ratio: float = MASK_PREVIOUS_RATIO) -> np.ndarray:
+    """``new`` (HxW float32 probabilities) pulled toward ``previous`` by ``ratio`` x its uncertainty."""
+    if previous is None or previous.shape != new.shape:
+        return new
+    weight = cv2.LUT(cv2.convertScaleAbs(new, alpha=255.0), _previous_weight_table(ratio))
+    return cv2.add(new, cv2.multiply(cv2.subtract(previous, new), weight))
 
 
 @functools.lru_cache(maxsize=4)
@@ -124,7 +150,8 @@ class LiteRTEstimator:
 
     def __init__(self, threads: int = 2, model: str | Path = "full", detector: str | Path | None = None,
                  min_detection_confidence: float = MIN_SCORE,
-                 min_tracking_confidence: float = MIN_PRESENCE, smooth_roi: bool = True) -> None:
+                 min_tracking_confidence: float = MIN_PRESENCE, smooth_roi: bool = True,
+                 segmentation: bool = False) -> None:
         if _is_model_name(model):
             detector_path, landmark_path = bundled_paths(str(model))
             self.name = f"litert-{model}"
@@ -135,17 +162,23 @@ class LiteRTEstimator:
             detector_path = Path(detector)
         self._detector = load_interpreter(detector_path, threads)
         _check_shapes(detector_path, self._detector, (1, DETECTOR_INPUT_PX, DETECTOR_INPUT_PX, 3), 2)
-        self._landmarker = load_interpreter(landmark_path, threads, prune=_is_segmentation)
-        _check_shapes(landmark_path, self._landmarker, (1, LANDMARK_INPUT_PX, LANDMARK_INPUT_PX, 3), 4)
+        self.segmentation = segmentation
+        self._landmarker = load_interpreter(landmark_path, threads, prune=None if segmentation else _is_segmentation)
+        _check_shapes(landmark_path, self._landmarker, (1, LANDMARK_INPUT_PX, LANDMARK_INPUT_PX, 3),
+                      5 if segmentation else 4)
         self._det_in = self._detector.get_input_details()[0]["index"]
         det_out = self._detector.get_output_details()
         self._det_boxes = next(d["index"] for d in det_out if d["shape"][-1] == 12)
         self._det_scores = next(d["index"] for d in det_out if d["shape"][-1] == 1)
         self._lm_in = self._landmarker.get_input_details()[0]["index"]
         by_size = _outputs_by_size(self._landmarker)
-        # 39x5 landmarks, pose flag, 39x3 world landmarks, 64x64x39 heatmap (the mask is pruned).
+        # 39x5 landmarks, pose flag, 39x3 world landmarks, 64x64x39 heatmap, and unless pruned the
+        # 256x256 person mask (logits).
         self._lm_out = {k: by_size[n] for k, n in (("landmarks", 195), ("flag", 1), ("world", 117),
                                                     ("heatmap", 64 * 64 * 39))}
+        if segmentation:
+            self._lm_out["mask"] = by_size[LANDMARK_INPUT_PX * LANDMARK_INPUT_PX]
+        self.last_mask: np.ndarray | None = None  # HxW float32 0..1, the frame's size; None without a pose
         self._anchors = ssd_anchor_centres()
         self._min_detection = min_detection_confidence
         self._min_presence = min_tracking_confidence
@@ -158,9 +191,11 @@ class LiteRTEstimator:
         roi = self._roi if self._roi is not None else self.detect(frame.rgb)
         found = self._landmarks(frame.rgb, roi) if roi is not None else None
         if found is None:
-            self.reset()  # nobody in the crop: the next frame runs the detector
+            self.reset()  # nobody in the crop: the next frame runs the detector (and no mask)
             return PoseFrame.empty(frame.t_s, frame.index, (w, h))
         xyz_image, visibility, world_m = found
+        if self.segmentation:
+            self.last_mask = smooth_mask(self._mask(roi, (w, h)), self.last_mask)
         self._roi = self._next_roi(xyz_image, (w, h))
         return PoseFrame(frame.t_s, frame.index, xyz_image[:NUM_BODY], visibility[:NUM_BODY], world_m,
                          (w, h), np.zeros(NUM_LANDMARKS, bool))
@@ -205,6 +240,14 @@ class LiteRTEstimator:
         xyz_image = project_landmarks(xyz, roi, (w, h))
         return xyz_image, crop_lm.visibility, project_world(crop_lm.world_m, roi)
 
+    def _mask(self, roi: Roi, image_wh: tuple[int, int]) -> np.ndarray:
+        """The last inference's person mask, as probabilities over the whole image (0 outside the crop)."""
+        logits = self._landmarker.get_tensor(self._lm_out["mask"]).reshape(LANDMARK_INPUT_PX, LANDMARK_INPUT_PX)
+        crop = np.float32(0.5) + np.float32(0.5) * np.tanh(np.float32(0.5) * logits)  # the sigmoid, without overflow
+        return cv2.warpAffine(crop, image_to_crop_matrix(roi, LANDMARK_INPUT_PX), image_wh,
+                              flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_CONSTANT,
+                              borderValue=0.0)
+
     def _next_roi(self, xyz_image: np.ndarray, image_wh: tuple[int, int]) -> Roi:
         """Next frame's ROI from the auxiliary landmarks 33 (hip centre) and 34 (scale point) of ``xyz_image`` (39, 3)."""
         aux_px = xyz_image[[AUX_CENTRE, AUX_SCALE], :2] * np.array(image_wh, np.float64)
@@ -217,6 +260,7 @@ class LiteRTEstimator:
     def reset(self) -> None:
         """Forget the tracked person: the next frame runs the detector (e.g. after a seek)."""
         self._roi = None
+        self.last_mask = None
         if self._aux_filter is not None:
             self._aux_filter.reset()
 

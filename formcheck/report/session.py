@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formcheck.estimators import DEFAULT_MODEL, LITERT_MODEL
+from formcheck.estimators import LITERT_MODEL
 from formcheck.exercises import Exercise
 from formcheck.pipeline import Cleaner, Progress, load_poses
 from formcheck.recording import Recording, is_recording_path
@@ -64,9 +64,9 @@ def _video_for(source: Path, recording: Recording) -> Path | None:
 
 def default_model(exercise: Exercise) -> str:
     """The pose model a score uses unless told: LiteRT runs the same bundled model with the same
-    landmarks and hold times, with a third less CPU and half the memory, but has no person mask,
-    which the wall checks need; exercises with a wall get MediaPipe's graph."""
-    return DEFAULT_MODEL if exercise.needs_wall else LITERT_MODEL
+    landmarks and hold times as MediaPipe's graph, with less CPU and half the memory. For exercises
+    with a wall it keeps the model's person mask, which the wall stage reads."""
+    return LITERT_MODEL
 
 
 def score_source(source: str | Path, exercise: Exercise, out_dir: str | Path, *, model: str | None = None,
