@@ -45,9 +45,9 @@ def main() -> None:
 
 MODEL_HELP = ("pose model: 'full' (bundled, default), 'litert' (the same model run directly, faster to respond), 'lite' or "
               "'heavy' if installed, or the path of a MediaPipe Pose Landmarker .task file")
-SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run directly, or 'full' for exercises "
-                    "with wall checks, which need its person mask): 'full', 'litert', 'lite' or 'heavy' if "
-                    "installed, or the path of a MediaPipe Pose Landmarker .task file")
+SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run directly, with its person mask for "
+                    "exercises with wall checks): 'full', 'litert', 'lite' or 'heavy' if installed, or the path "
+                    "of a MediaPipe Pose Landmarker .task file")
 
 
 @main.command()

@@ -22,8 +22,8 @@ EXIT_INTERRUPTED = 130
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="folder for the session's reports (default: a new folder under the user data folder)")
 @click.option("--model", default=None,
-              help="pose model (as for 'formcheck record'; default: litert, which responds sooner, or "
-                   "full for wall exercises, whose wall stage needs its silhouette)")
+              help="pose model (as for 'formcheck record'; default: litert, which responds sooner, with "
+                   "its person mask for wall exercises, whose wall stage needs the silhouette)")
 @click.option("--countdown", "countdown_s", type=click.FloatRange(min=0.0), default=3.0, show_default=True,
               help="seconds to get into position before timing starts")
 @click.option("--mirror/--no-mirror", default=None,
