@@ -33,6 +33,10 @@ DEFAULT_MODEL = "full"
 # there; record runs a second process), and a second thread then only adds contention
 # (live at 640x480 30 fps: 2 frames dropped of 390 with one thread, 7 with two).
 LITERT_MODEL = "litert"
+# The pose model score, live and batch use unless told, for every exercise: the same landmarks and
+# hold times as "full" with less CPU and half the memory; for exercises with a wall it keeps the
+# model's person mask for the wall stage. ("full" stays the default of `formcheck record`.)
+SCORE_MODEL = LITERT_MODEL
 
 
 class PoseEstimator(Protocol):

@@ -14,8 +14,8 @@ that sequence into repetitions:
   under way: half a rep is not a rep.
 * A rep is **good** when no check failed in it for longer than ``fault_min_s`` at a time and its top
   lasted at least ``hold_s`` (the exercise file's hold at the top of each rep).
-* Checks judged only in the last phase (``reach_checks``: depth, height) ask how far the rep went,
-  so they fault a rep only if they never passed during its top. On the way there the body is in
+* Reach checks (``reach_checks``, declared ``reach = true``: depth, height) ask how far the rep
+  went, so they fault a rep only if they never passed during its top. On the way there the body is in
   the last phase before it is deep enough; that is the movement, not a fault.
 
 With ``alternate`` (two phases and no rest between them, as cat-cow flows cow, cat, cow, cat), a

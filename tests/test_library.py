@@ -52,21 +52,31 @@ def test_unknown_exercise_lists_known_ones():
 
 
 @pytest.fixture
-def copy(tmp_path):
-    """Copy the shipped wall sit to tmp_path, edit its text with ``edit(old, new)``, return paths."""
-    poses, cal = tmp_path / "poses", tmp_path / "calibration"
-    poses.mkdir()
-    cal.mkdir()
-    shutil.copy(REPO / "poses" / "wall_sit.toml", poses)
-    shutil.copy(REPO / "calibration" / "wall_sit.toml", cal)
+def copy_of(tmp_path):
+    """``copy_of(name)`` copies a shipped exercise and its calibration to tmp_path and returns
+    ``(pose path, calibration folder, edit)``; ``edit("pose" | "cal", old, new)`` edits the copy's text."""
+    def make(name: str):
+        poses, cal = tmp_path / "poses", tmp_path / "calibration"
+        poses.mkdir(exist_ok=True)
+        cal.mkdir(exist_ok=True)
+        shutil.copy(REPO / "poses" / f"{name}.toml", poses)
+        shutil.copy(REPO / "calibration" / f"{name}.toml", cal)
 
-    def edit(which: str, old: str, new: str) -> None:
-        path = (poses if which == "pose" else cal) / "wall_sit.toml"
-        text = path.read_text()
-        assert old in text, old
-        path.write_text(text.replace(old, new, 1))
+        def edit(which: str, old: str, new: str) -> None:
+            path = (poses if which == "pose" else cal) / f"{name}.toml"
+            text = path.read_text()
+            assert old in text, old
+            path.write_text(text.replace(old, new, 1))
 
-    return poses / "wall_sit.toml", cal, edit
+        return poses / f"{name}.toml", cal, edit
+
+    return make
+
+
+@pytest.fixture
+def copy(copy_of):
+    """The shipped wall sit, copied to be edited (see ``copy_of``)."""
+    return copy_of("wall_sit")
 
 
 def _error(pose, cal) -> str:
@@ -193,12 +203,13 @@ def test_relative_to_must_name_a_rep_phase(copy):
     assert "'thighs_parallel'" in msg and "relative_to" in msg and "'up'" in msg and "no reps" in msg
 
 
-def test_relative_to_is_for_checks_only(copy):
+@pytest.mark.parametrize("field", ['relative_to = "up"', "reach = true"])
+def test_per_rep_fields_are_for_checks_only(copy, field):
     pose, cal, edit = copy
     edit("pose", 'min = "entry_knee_angle_min", max = "entry_knee_angle_max" }',
-         'min = "entry_knee_angle_min", max = "entry_knee_angle_max", relative_to = "up" }')
+         f'min = "entry_knee_angle_min", max = "entry_knee_angle_max", {field} }}')
     msg = _error(pose, cal)
-    assert "entry.conditions[0]" in msg and "'relative_to' is for checks only" in msg
+    assert "entry.conditions[0]" in msg and f"'{field.split()[0]}' is for checks only" in msg
 
 
 def test_reach_needs_reps(copy):
@@ -208,22 +219,8 @@ def test_reach_needs_reps(copy):
     assert "'thighs_parallel'" in msg and "'reach' needs [reps]" in msg and "no [reps]" in msg
 
 
-def test_reach_is_judged_at_the_top_only(tmp_path):
-    poses, cal = tmp_path / "poses", tmp_path / "calibration"
-    poses.mkdir()
-    cal.mkdir()
-    shutil.copy(REPO / "calibration" / "glute_bridge.toml", cal)
-    text = (REPO / "poses" / "glute_bridge.toml").read_text()
-    old = 'during = ["up"]\nreach = true'
-    assert old in text
-    (poses / "glute_bridge.toml").write_text(text.replace(old, 'during = ["down"]\nreach = true'))
-    msg = _error(poses / "glute_bridge.toml", cal)
-    assert "'hips_high_enough'" in msg and "needs during = ['up']" in msg and "got during = ['down']" in msg
-
-
-def test_reach_is_for_checks_only(copy):
-    pose, cal, edit = copy
-    edit("pose", 'min = "entry_knee_angle_min", max = "entry_knee_angle_max" }',
-         'min = "entry_knee_angle_min", max = "entry_knee_angle_max", reach = true }')
+def test_reach_is_judged_at_the_top_only(copy_of):
+    pose, cal, edit = copy_of("glute_bridge")
+    edit("pose", 'during = ["up"]\nreach = true', 'during = ["down"]\nreach = true')
     msg = _error(pose, cal)
-    assert "entry.conditions[0]" in msg and "'reach' is for checks only" in msg
+    assert "'hips_high_enough'" in msg and "needs during = ['up']" in msg and "got during = ['down']" in msg

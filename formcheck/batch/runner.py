@@ -13,6 +13,7 @@ from formcheck.batch.jobs import ClipJob
 from formcheck.batch.summary import write_summary
 from formcheck.batch.work import ClipOutcome, ClipTask, is_up_to_date
 from formcheck.errors import FormcheckError
+from formcheck.estimators import SCORE_MODEL
 
 SEND_BYTES_MAX = 50 * 1024 * 1024
 """--send-bytes sends clips up to this size; larger ones go by path (workers must see them)."""
@@ -56,12 +57,6 @@ class _Calibrations:
     def sha256(self, exercise: str, profile: str | None) -> str:
         return self._get(exercise, profile)[1]
 
-    def model(self, exercise: str, profile: str | None) -> str:
-        """The model ``formcheck score`` would use for this exercise (see ``default_model``)."""
-        from formcheck.report.session import default_model
-
-        return default_model(self._get(exercise, profile)[0])
-
 
 def _task_for(job: ClipJob, out_dir: Path, index: HashIndex, calibrations: _Calibrations, *, model: str | None,
               video: bool, send_bytes: bool) -> ClipTask:
@@ -71,7 +66,7 @@ def _task_for(job: ClipJob, out_dir: Path, index: HashIndex, calibrations: _Cali
     return ClipTask(source=str(job.source), stem=job.stem, out_dir=str(out_dir / job.stem), exercise=job.exercise,
                     profile=job.profile, source_sha256=index.sha256(job.source),
                     calibration_sha256=calibrations.sha256(job.exercise, job.profile),
-                    model=model or calibrations.model(job.exercise, job.profile), video=video,
+                    model=model or SCORE_MODEL, video=video,
                     send_bytes=send_bytes and size <= SEND_BYTES_MAX)
 
 

@@ -44,7 +44,7 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     report.html, and the landmarks (session.poses.npz) so it can be re-scored.
     """
     from formcheck.console import print_warning, stdout_console
-    from formcheck.estimators import make_estimator
+    from formcheck.estimators import SCORE_MODEL, make_estimator
     from formcheck.exercises import load_exercise
     from formcheck.live.capture import LatestFrameCapture
     from formcheck.live.coach import CoachOptions, LiveCoach
@@ -53,13 +53,12 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     from formcheck.live.sources import open_live_source
     from formcheck.live.voice import Voice
     from formcheck.recording import Recording, make_meta
-    from formcheck.report.session import default_model
 
     # Cheapest checks first, so a typo or a headless machine never waits for a camera or a model.
     exercise = load_exercise(exercise_name, profile=profile)
     check_display()
     source, is_file = open_live_source(camera)
-    model = model or default_model(exercise)
+    model = model or SCORE_MODEL
     estimator = make_estimator(model, segmentation=exercise.needs_wall)
     wall = None
     if exercise.needs_wall:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formcheck.estimators import LITERT_MODEL
+from formcheck.estimators import SCORE_MODEL
 from formcheck.exercises import Exercise
 from formcheck.pipeline import Cleaner, Progress, load_poses
 from formcheck.recording import Recording, is_recording_path
@@ -62,20 +62,13 @@ def _video_for(source: Path, recording: Recording) -> Path | None:
     return None
 
 
-def default_model(exercise: Exercise) -> str:
-    """The pose model a score uses unless told: LiteRT runs the same bundled model with the same
-    landmarks and hold times as MediaPipe's graph, with less CPU and half the memory. For exercises
-    with a wall it keeps the model's person mask, which the wall stage reads."""
-    return LITERT_MODEL
-
-
 def score_source(source: str | Path, exercise: Exercise, out_dir: str | Path, *, model: str | None = None,
                  workers: int | None = None, sample_fps: float | None = None, video: bool = True,
                  history_db: str | Path | None = None,
                  estimate_progress: Progress | None = None, video_progress: Progress | None = None) -> SessionResult:
     source = Path(source)
     out_dir = Path(out_dir)
-    model = model or default_model(exercise)
+    model = model or SCORE_MODEL
     recording = load_poses(source, model=model, workers=workers, progress=estimate_progress, sample_fps=sample_fps,
                            wall=exercise.needs_wall)
     score, overlays = score_recording(recording, exercise)

@@ -85,7 +85,7 @@ class ColumnVotes:
         return [Peak(float(self.x_px[i]), float(self.tilt[i]), float(s[i]),
                      "junction" if self.junction_share[i] > 0.5 else "vertical") for i in idx]
 
-    def near(self, x_px: float, min_score: float = 0.0) -> Peak | None:
+    def near(self, x_px: float, min_score: float) -> Peak | None:
         """The line seen before at ``x_px``: its own bin while that holds ``min_score``, else the
         strongest bin within one bin of it (whether or not it is a local maximum now)."""
         b = int(x_px / self.bin_px)
