@@ -190,6 +190,32 @@ def test_studio_good_wall_sit_reads_on_the_wall_and_back_off_wall_reads_off():
     assert all(good_supported) and not any(off_supported)
 
 
+def test_studio_back_off_wall_is_seen_past_the_bodys_shadow_on_the_floor():
+    # Seed 22's room at 640x360, scored as `formcheck score` does (LiteRT and its mask, 10 fps): a
+    # wooden floor as bright as the grey wall, so in grey their junction has no edge, and the body's
+    # shadow on the floor draws a straight slanted edge nearer the back. The stage used to take that
+    # edge for the wall (0.30 torso lengths in front of it; lumbar gap -0.01, a back off the wall read
+    # as pressed to it). Edges below the hips are now also found in colour: the junction is seen from
+    # the first seated frames, and the line stays on it (lumbar gap 0.28).
+    from formcheck.estimators import make_estimator
+    from formcheck.studio.clip import plan_clip
+
+    plan = plan_clip("wall_sit", "back_off_wall", "side", seconds=10.0, seed=22, size=(640, 360), fps=10.0)
+    hold = plan.truth.holds[0]
+    est = make_estimator("litert", segmentation=True)
+    tracker = WallTracker()
+    gaps = []
+    for i, t in enumerate(plan.truth.times_s):
+        if hold.start_s - 2.5 <= t <= min(hold.end_s, hold.start_s + 3.0):  # 2.5 s to gather evidence
+            frame = VideoFrame(i, float(t), plan.render_frame(i).rgb)
+            obs = tracker.update(frame, est.estimate(frame), est.last_mask)
+            if t >= hold.start_s + 0.5:
+                assert obs.line is not None and obs.confidence > 0.5, f"t={t:.1f}"
+                gaps.append(obs.lumbar_gap)
+    est.close()
+    assert len(gaps) >= 20 and min(gaps) > STUDIO_OFF_MIN, gaps
+
+
 def test_studio_front_view_finds_no_wall():
     hold, _ = _studio_hold(None, "front", seed=2)
     assert all(o.line is None and o.lumbar_gap is None for o in hold)

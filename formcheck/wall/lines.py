@@ -7,6 +7,10 @@ Two kinds of evidence, both reduced to "a near-vertical line at image column x":
   flat and the camera roughly level, so every floor point in one image row is at the same depth:
   where the junction crosses the heel row is the wall at the person's depth, and the wall there
   is the vertical through that point.
+
+Below the hips edges are also found in colour: a wooden floor and a grey wall can be equally
+bright, and their junction is then only a change of hue. Without it the body's own shadow on the
+floor, a straight slanted edge nearer the back, was the only junction-like line there.
 """
 
 from __future__ import annotations
@@ -48,22 +52,42 @@ class Candidate:
     x_hip_px: float = float("nan")  # the segment's own line at the hip row (for telling a steep junction from an upright edge)
 
 
-def background_edges(gray: np.ndarray, person: np.ndarray | None, margin_px: int, params: LineParams) -> np.ndarray:
-    """``(H, W)`` uint8 Canny edges that could belong to a wall.
+def background_edges(blurred: np.ndarray, person: np.ndarray | None, margin_px: int, params: LineParams) -> np.ndarray:
+    """``(H, W)`` uint8 Canny edges that could belong to a wall, in a blurred grey or RGB image.
 
     The person (dilated) is removed: the body's outline is not a wall. So are edges running within
     ``junction_min_deg`` of horizontal (brick courses, skirting boards seen front-on, shelves),
     which no candidate uses and which make up most of a textured wall's edges.
     """
-    blurred = cv2.GaussianBlur(gray, (5, 5), 1.2)
     edges = cv2.Canny(blurred, params.canny_low, params.canny_high)
     gx = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3)
+    if gx.ndim == 3:
+        # On a colour image Canny follows, at each pixel, the channel that changes most; the
+        # direction test reads that same channel's gradient.
+        strongest = np.argmax(gx * gx + gy * gy, axis=2)[..., None]
+        gx = np.take_along_axis(gx, strongest, axis=2)[..., 0]
+        gy = np.take_along_axis(gy, strongest, axis=2)[..., 0]
     # An edge's gradient is perpendicular to it: near-horizontal edges have a near-vertical gradient.
     edges[np.abs(gx) < np.tan(np.radians(params.junction_min_deg)) * np.abs(gy)] = 0
     if person is not None:
         k = 2 * margin_px + 1
         edges[cv2.dilate(person.astype(np.uint8), np.ones((k, k), np.uint8)) > 0] = 0
+    return edges
+
+
+def _wall_edges(rgb: np.ndarray, person: np.ndarray | None, torso: Torso, params: LineParams) -> np.ndarray:
+    """Edges in grey everywhere, and in colour below the hips, where the floor-wall junction is.
+
+    Above the hips colour adds nothing a wall needs and much it does not: on brick or tiles every
+    joint changes hue, and each becomes an upright candidate.
+    """
+    margin = max(2, round(params.body_margin_torso * torso.length_px))
+    edges = background_edges(cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (5, 5), 1.2), person, margin, params)
+    y0 = int(np.clip(torso.hip_px[1], 0, rgb.shape[0]))
+    if y0 < rgb.shape[0] - 8:
+        below = cv2.GaussianBlur(rgb[y0:], (5, 5), 1.2)
+        edges[y0:] |= background_edges(below, None if person is None else person[y0:], margin, params)
     return edges
 
 
@@ -123,17 +147,17 @@ def _work_scale(width_px: int, params: LineParams) -> float:
     return min(1.0, params.work_width_px / width_px)
 
 
-def line_candidates(gray: np.ndarray, person: np.ndarray | None, torso: Torso, y_ref_px: float,
+def line_candidates(rgb: np.ndarray, person: np.ndarray | None, torso: Torso, y_ref_px: float,
                     params: LineParams = LineParams()) -> list[Candidate]:
-    """Every wall candidate in one frame, as lines through ``y_ref_px`` in full-image pixels."""
-    scale = _work_scale(gray.shape[1], params)
+    """Every wall candidate in one frame of ``rgb`` (HxWx3 uint8), as lines through ``y_ref_px`` in full-image pixels."""
+    scale = _work_scale(rgb.shape[1], params)
     if scale < 1.0:
-        size = (round(gray.shape[1] * scale), round(gray.shape[0] * scale))
-        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
         person = None if person is None else cv2.resize(person.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     small = torso.scaled(scale)
-    edges = background_edges(gray, person, max(2, round(params.body_margin_torso * small.length_px)), params)
-    found = [_as_candidate(seg, small, y_ref_px * scale, params) for seg in _segments(edges, small, params)]
+    segments = _segments(_wall_edges(rgb, person, small, params), small, params)
+    found = [_as_candidate(seg, small, y_ref_px * scale, params) for seg in segments]
     kept = _drop_upright_continuations([c for c in found if c is not None], small, params)
     return [Candidate(c.x_px / scale, c.tilt, c.weight, c.kind, c.x_hip_px / scale)
-            for c in kept if 0.0 <= c.x_px < gray.shape[1]]
+            for c in kept if 0.0 <= c.x_px < rgb.shape[1]]

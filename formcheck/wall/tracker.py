@@ -148,7 +148,7 @@ class WallTracker:
         gray = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY)
         steady = self._steady_heels(torso, frame.t_s)
         if self._lines_t_s is None or frame.t_s - self._lines_t_s >= self.config.lines_every_s - 1e-6:
-            votes.update(frame.t_s, line_candidates(gray, person, steady, self._y_ref_px, self.config.lines))
+            votes.update(frame.t_s, line_candidates(frame.rgb, person, steady, self._y_ref_px, self.config.lines))
             self._lines_t_s = frame.t_s
         contour = back_contour(person, torso) if person is not None else np.zeros((0, 2), np.float32)
         back_x = self._back_x(contour, torso)
