@@ -76,24 +76,25 @@ def background_edges(blurred: np.ndarray, person: np.ndarray | None, margin_px: 
     return edges
 
 
-def _wall_edges(rgb: np.ndarray, person: np.ndarray | None, torso: Torso, params: LineParams) -> np.ndarray:
-    """Edges in grey everywhere, and in colour below the hips, where the floor-wall junction is.
+def _wall_edges(rgb: np.ndarray, person: np.ndarray | None, hip_row: int, margin_px: int,
+                params: LineParams) -> np.ndarray:
+    """Edges in grey everywhere, and in colour below ``hip_row``, where the floor-wall junction is.
 
     Above the hips colour adds nothing a wall needs and much it does not: on brick or tiles every
     joint changes hue, and each becomes an upright candidate.
     """
-    margin = max(2, round(params.body_margin_torso * torso.length_px))
-    edges = background_edges(cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (5, 5), 1.2), person, margin, params)
-    y0 = int(np.clip(torso.hip_px[1], 0, rgb.shape[0]))
+    edges = background_edges(cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (5, 5), 1.2), person,
+                             margin_px, params)
+    y0 = int(np.clip(hip_row, 0, rgb.shape[0]))
     if y0 < rgb.shape[0] - 8:
         below = cv2.GaussianBlur(rgb[y0:], (5, 5), 1.2)
-        edges[y0:] |= background_edges(below, None if person is None else person[y0:], margin, params)
+        edges[y0:] |= background_edges(below, None if person is None else person[y0:], margin_px, params)
     return edges
 
 
-def _search_window(edges: np.ndarray, torso: Torso, params: LineParams) -> tuple[int, int, int]:
+def _search_window(shape_hw: tuple[int, int], torso: Torso, params: LineParams) -> tuple[int, int, int]:
     """``(x0, x1, y0)``: columns around the back and rows from above the shoulders down."""
-    h, w = edges.shape
+    h, w = shape_hw
     half = params.search_torso * torso.length_px
     x_back = torso.hip_px[0]
     x0, x1 = int(max(0, x_back - half)), int(min(w, x_back + half))
@@ -101,10 +102,20 @@ def _search_window(edges: np.ndarray, torso: Torso, params: LineParams) -> tuple
     return x0, x1, y0
 
 
-def _segments(edges: np.ndarray, torso: Torso, params: LineParams) -> np.ndarray:
-    """``(N, 4)`` float Hough segments ``x1, y1, x2, y2`` in full-image pixels."""
-    x0, x1, y0 = _search_window(edges, torso, params)
-    roi = np.ascontiguousarray(edges[y0:, x0:x1])
+def _segments(rgb: np.ndarray, person: np.ndarray | None, torso: Torso, params: LineParams) -> np.ndarray:
+    """``(N, 4)`` float Hough segments ``x1, y1, x2, y2`` in full-image pixels, from the search window.
+
+    Edges are found only there (the rest of the image cannot hold the wall near the back), over a
+    border wide enough that the person's dilated outline and the blur see past the window's edge.
+    """
+    h, w = rgb.shape[:2]
+    x0, x1, y0 = _search_window((h, w), torso, params)
+    margin = max(2, round(params.body_margin_torso * torso.length_px))
+    pad = margin + 4
+    ex0, ex1, ey0 = max(0, x0 - pad), min(w, x1 + pad), max(0, y0 - pad)
+    local_person = None if person is None else person[ey0:, ex0:ex1]
+    edges = _wall_edges(rgb[ey0:, ex0:ex1], local_person, round(torso.hip_px[1]) - ey0, margin, params)
+    roi = np.ascontiguousarray(edges[y0 - ey0:, x0 - ex0:x1 - ex0])
     length = max(8, int(params.min_length_torso * torso.length_px))
     found = cv2.HoughLinesP(roi, 1, np.pi / 180, threshold=max(8, length // 2), minLineLength=length,
                             maxLineGap=max(2, int(params.max_gap_torso * torso.length_px)))
@@ -156,8 +167,7 @@ def line_candidates(rgb: np.ndarray, person: np.ndarray | None, torso: Torso, y_
         rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
         person = None if person is None else cv2.resize(person.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     small = torso.scaled(scale)
-    segments = _segments(_wall_edges(rgb, person, small, params), small, params)
-    found = [_as_candidate(seg, small, y_ref_px * scale, params) for seg in segments]
+    found = [_as_candidate(seg, small, y_ref_px * scale, params) for seg in _segments(rgb, person, small, params)]
     kept = _drop_upright_continuations([c for c in found if c is not None], small, params)
     return [Candidate(c.x_px / scale, c.tilt, c.weight, c.kind, c.x_hip_px / scale)
             for c in kept if 0.0 <= c.x_px < rgb.shape[1]]
