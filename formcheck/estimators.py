@@ -216,17 +216,19 @@ def releases_gil(model: str) -> bool:
 
 
 def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
-                   segmentation: bool = False) -> PoseEstimator:
+                   segmentation: bool = False, mask_max_width: int | None = None) -> PoseEstimator:
     """``"full"`` / ``"lite"`` / ``"heavy"`` name a bundled model, ``"litert"`` runs the bundled full
     model directly with LiteRT; anything ending in ``.task`` is a file.
 
     ``segmentation`` also computes the person's mask (``estimator.last_mask``), which the wall
     stage needs; it costs about as much again as the pose itself, so only wall exercises ask.
+    ``mask_max_width`` caps the mask's width where the backend projects the mask itself (LiteRT):
+    the wall stage works downscaled, and a 1080p float mask is 8 MB a frame.
     """
     if model == LITERT_MODEL:
         from formcheck.litert import LiteRTEstimator
 
-        return LiteRTEstimator(threads=1, segmentation=segmentation)
+        return LiteRTEstimator(threads=1, segmentation=segmentation, mask_max_width=mask_max_width)
     if model.endswith(".task") or os.sep in model or "/" in model:
         if segmentation:
             raise ModelError("the wall checks need a segmentation mask, which only the bundled models "

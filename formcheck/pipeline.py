@@ -45,12 +45,13 @@ class PoseStage:
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, static_images: bool = False, wall: bool = False) -> None:
-        self.estimator = make_estimator(model, static_images=static_images, segmentation=wall)
         self.wall = None
         if wall:
             from formcheck.wall import WallTracker
 
             self.wall = WallTracker()
+        self.estimator = make_estimator(model, static_images=static_images, segmentation=wall,
+                                        mask_max_width=self.wall.config.work_width_px if self.wall else None)
 
     def update(self, frame) -> tuple[PoseFrame, object | None]:
         pose = self.estimator.estimate(frame)
@@ -105,9 +106,28 @@ def _chunks(duration_s: float | None, workers: int,
 # A wall is found from evidence gathered over about 1.5 s; a worker that starts mid-clip first
 # watches this much of the clip before its span so its first frames are judged as well as the rest.
 WALL_WARMUP_S = 2.0
+# The warm-up only gathers that evidence, and the wall stage looks for lines at most every 0.1 s
+# (WallTrackerConfig.lines_every_s) and remembers them in seconds: 10 frames a second feed it as
+# well as 25 or 60 would, at a fraction of the pose model's cost.
+WALL_WARMUP_FPS = 10.0
 
 
-def _estimate_span(stage: PoseStage, source: VideoFileSource, start_s: float, worker_id: int, out,
+class _WarmedSpan:
+    """A span's frames, preceded by the wall warm-up's frames (at most ``WALL_WARMUP_FPS``)."""
+
+    def __init__(self, path: str | Path, warm_from_s: float, start_s: float, end_s: float | None,
+                 sample_fps: float | None, threaded_decode: bool) -> None:
+        self.path = Path(path)
+        warm_fps = min(sample_fps or WALL_WARMUP_FPS, WALL_WARMUP_FPS)
+        self._warmup = VideoFileSource(path, warm_from_s, start_s, warm_fps, threaded_decode=threaded_decode)
+        self._span = VideoFileSource(path, start_s, end_s, sample_fps, threaded_decode=threaded_decode)
+
+    def __iter__(self) -> Iterator:
+        yield from self._warmup
+        yield from self._span
+
+
+def _estimate_span(stage: PoseStage, source: VideoFileSource | _WarmedSpan, start_s: float, worker_id: int, out,
                    stop: threading.Event | None = None) -> None:
     """Estimate one span of a clip, sending ``("frames" | "done" | "error", worker_id, payload)`` to ``out``.
 
@@ -142,10 +162,12 @@ def _error_payload(path: str | Path, exc: Exception) -> tuple[str, str]:
 
 
 def _span_source(path: str | Path, start_s: float, end_s: float | None, sample_fps: float | None, wall: bool,
-                 shared_cores: bool) -> VideoFileSource:
-    warm_from = max(0.0, start_s - WALL_WARMUP_S) if wall else start_s
+                 shared_cores: bool) -> VideoFileSource | _WarmedSpan:
     # Several spans already keep every core busy; FFmpeg's own decode threads would only add overhead.
-    return VideoFileSource(path, warm_from, end_s, sample_fps, threaded_decode=not shared_cores)
+    threaded = not shared_cores
+    if wall and start_s > 0:
+        return _WarmedSpan(path, max(0.0, start_s - WALL_WARMUP_S), start_s, end_s, sample_fps, threaded)
+    return VideoFileSource(path, start_s, end_s, sample_fps, threaded_decode=threaded)
 
 
 def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_fps: float | None,

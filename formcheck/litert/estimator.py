@@ -151,7 +151,7 @@ class LiteRTEstimator:
     def __init__(self, threads: int = 2, model: str | Path = "full", detector: str | Path | None = None,
                  min_detection_confidence: float = MIN_SCORE,
                  min_tracking_confidence: float = MIN_PRESENCE, smooth_roi: bool = True,
-                 segmentation: bool = False) -> None:
+                 segmentation: bool = False, mask_max_width: int | None = None) -> None:
         if _is_model_name(model):
             detector_path, landmark_path = bundled_paths(str(model))
             self.name = f"litert-{model}"
@@ -178,7 +178,9 @@ class LiteRTEstimator:
                                                     ("heatmap", 64 * 64 * 39))}
         if segmentation:
             self._lm_out["mask"] = by_size[LANDMARK_INPUT_PX * LANDMARK_INPUT_PX]
-        self.last_mask: np.ndarray | None = None  # HxW float32 0..1, the frame's size; None without a pose
+        # HxW float32 0..1: the frame's size, or its downscale to mask_max_width; None without a pose.
+        self.last_mask: np.ndarray | None = None
+        self._mask_max_width = mask_max_width
         self._anchors = ssd_anchor_centres()
         self._min_detection = min_detection_confidence
         self._min_presence = min_tracking_confidence
@@ -241,10 +243,17 @@ class LiteRTEstimator:
         return xyz_image, crop_lm.visibility, project_world(crop_lm.world_m, roi)
 
     def _mask(self, roi: Roi, image_wh: tuple[int, int]) -> np.ndarray:
-        """The last inference's person mask, as probabilities over the whole image (0 outside the crop)."""
+        """The last inference's person mask, as probabilities over the whole image (0 outside the crop),
+        downscaled to ``mask_max_width`` if the image is wider."""
         logits = self._landmarker.get_tensor(self._lm_out["mask"]).reshape(LANDMARK_INPUT_PX, LANDMARK_INPUT_PX)
         crop = np.float32(0.5) + np.float32(0.5) * np.tanh(np.float32(0.5) * logits)  # the sigmoid, without overflow
-        return cv2.warpAffine(crop, image_to_crop_matrix(roi, LANDMARK_INPUT_PX), image_wh,
+        matrix = image_to_crop_matrix(roi, LANDMARK_INPUT_PX)
+        w, h = image_wh
+        if self._mask_max_width is not None and w > self._mask_max_width:
+            scale = self._mask_max_width / w
+            image_wh = (self._mask_max_width, max(1, round(h * scale)))
+            matrix = matrix @ np.diag([1.0 / scale, 1.0 / scale, 1.0])  # mask pixels -> image pixels -> crop
+        return cv2.warpAffine(crop, matrix, image_wh,
                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_CONSTANT,
                               borderValue=0.0)
 

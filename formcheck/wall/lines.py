@@ -38,7 +38,6 @@ class LineParams:
     # the wall. A wall is long, so the part hidden by this margin is found above and below the body.
     body_margin_torso: float = 0.12
     collinear_torso: float = 0.06      # a junction this close to an upright edge's line (at the hip row) is that edge
-    work_width_px: int = 960           # wider images are searched downscaled to this (1080p costs 4x for no better wall)
 
 
 @dataclass(frozen=True)
@@ -154,20 +153,9 @@ def _drop_upright_continuations(cands: list[Candidate], torso: Torso, params: Li
             if c.kind != "junction" or np.min(np.abs(upright - c.x_hip_px)) > near]
 
 
-def _work_scale(width_px: int, params: LineParams) -> float:
-    return min(1.0, params.work_width_px / width_px)
-
-
 def line_candidates(rgb: np.ndarray, person: np.ndarray | None, torso: Torso, y_ref_px: float,
                     params: LineParams = LineParams()) -> list[Candidate]:
-    """Every wall candidate in one frame of ``rgb`` (HxWx3 uint8), as lines through ``y_ref_px`` in full-image pixels."""
-    scale = _work_scale(rgb.shape[1], params)
-    if scale < 1.0:
-        size = (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale))
-        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-        person = None if person is None else cv2.resize(person.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
-    small = torso.scaled(scale)
-    found = [_as_candidate(seg, small, y_ref_px * scale, params) for seg in _segments(rgb, person, small, params)]
-    kept = _drop_upright_continuations([c for c in found if c is not None], small, params)
-    return [Candidate(c.x_px / scale, c.tilt, c.weight, c.kind, c.x_hip_px / scale)
-            for c in kept if 0.0 <= c.x_px < rgb.shape[1]]
+    """Every wall candidate in one frame of ``rgb`` (HxWx3 uint8), as lines through ``y_ref_px``."""
+    found = [_as_candidate(seg, torso, y_ref_px, params) for seg in _segments(rgb, person, torso, params)]
+    kept = _drop_upright_continuations([c for c in found if c is not None], torso, params)
+    return [c for c in kept if 0.0 <= c.x_px < rgb.shape[1]]

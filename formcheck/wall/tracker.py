@@ -39,6 +39,9 @@ class WallTrackerConfig:
     lines_every_s: float = 0.1
     junction_bonus: float = 0.15         # a floor-wall junction is at the person's depth; an upright edge may be nearer or farther
     max_width_ratio: float = 0.5         # mean shoulder/hip width over torso above this is not side-on: gaps unknown (as the exercise's view check)
+    # Wider frames are worked on downscaled to this: a 1080p frame costs 4x the edges and twice
+    # the memory per mask for no better wall, and every measure here is in torso lengths.
+    work_width_px: int = 960
     penetration_torso: tuple[float, float] = (0.15, 0.5)  # back past the line by this much: confidence 1 -> 0
     lines: LineParams = field(default_factory=LineParams)
     votes: VoteParams = field(default_factory=VoteParams)
@@ -135,7 +138,17 @@ class WallTracker:
                 best, best_cost = p, cost
         return best
 
+    def _working_size(self, frame: VideoFrame, pose: PoseFrame) -> tuple[VideoFrame, PoseFrame]:
+        """``frame`` and ``pose`` at most ``work_width_px`` wide (the pose's pixels follow its image size)."""
+        h, w = frame.rgb.shape[:2]
+        if w <= self.config.work_width_px:
+            return frame, pose
+        size = (self.config.work_width_px, max(1, round(h * self.config.work_width_px / w)))
+        small = cv2.resize(frame.rgb, size, interpolation=cv2.INTER_AREA)
+        return VideoFrame(frame.index, frame.t_s, small), pose.replace(image_wh=size)
+
     def update(self, frame: VideoFrame, pose: PoseFrame, mask: np.ndarray | None) -> WallObservation:
+        frame, pose = self._working_size(frame, pose)
         shape_hw = frame.rgb.shape[:2]
         torso = torso_of(pose) if pose.detected else None
         person = person_mask(mask, shape_hw, self.config.mask_threshold)
