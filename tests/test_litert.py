@@ -249,3 +249,28 @@ def test_no_person_no_mask():
     est = LiteRTEstimator(threads=1, segmentation=True)
     est.estimate(VideoFrame(0, 0.0, np.zeros((240, 320, 3), np.uint8)))
     assert est.last_mask is None
+
+
+def test_a_capped_mask_is_the_full_mask_at_the_smaller_size():
+    # The wall stage works at most 960 px wide, so LiteRT projects its mask straight to that size
+    # (a 1080p float mask is 8 MB a frame); it must cover the same pixels as the full one scaled down.
+    import cv2
+
+    from formcheck.studio import plan_clip
+
+    plan = plan_clip("wall_sit", None, "side", 2.0, seed=5, size=(1280, 720), fps=5)
+    full, capped = (LiteRTEstimator(threads=1, segmentation=True, mask_max_width=w) for w in (None, 640))
+    ious = []
+    try:
+        for i, rendered in enumerate(plan.frames()):
+            frame = VideoFrame(i, float(plan.truth.times_s[i]), rendered.rgb)
+            full.estimate(frame)
+            capped.estimate(frame)
+            assert full.last_mask.shape == (720, 1280) and capped.last_mask.shape == (360, 640)
+            a = cv2.resize(full.last_mask, (640, 360), interpolation=cv2.INTER_AREA) > 0.5
+            b = capped.last_mask > 0.5
+            ious.append((a & b).sum() / (a | b).sum())
+    finally:
+        full.close()
+        capped.close()
+    assert min(ious) >= 0.97, ious

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 
@@ -22,6 +24,24 @@ def test_span_selection_splits_a_clip_without_losing_or_repeating_frames(tmp_pat
     first = [f.t_s for f in VideoFileSource(path, 0.0, 2.0)]
     second = [f.t_s for f in VideoFileSource(path, 2.0, None)]
     assert np.allclose(first + second, times, atol=0.0005)
+
+
+def test_a_wall_span_after_the_first_watches_the_two_seconds_before_it_at_ten_frames_a_second(tmp_path):
+    from formcheck.pipeline import WALL_WARMUP_FPS, WALL_WARMUP_S, _span_source
+
+    times = [i / 25 for i in range(150)]  # 6 s at 25 fps
+    path = write_video(tmp_path / "clip.mp4", times)
+    got = [round(f.t_s, 3) for f in _span_source(path, 4.0, None, None, wall=True, shared_cores=True)]
+    warmup = [t for t in got if t < 4.0]
+    # The warm-up only gathers wall evidence (looked for every 0.1 s): the first frame of each 0.1 s
+    # slot from 2 s (2.0, 2.12, 2.2, 2.32, ... at 25 fps).
+    slots = [2.0 + k / WALL_WARMUP_FPS for k in range(int(WALL_WARMUP_S * WALL_WARMUP_FPS))]
+    assert warmup == [round(math.ceil(s * 25 - 1e-6) / 25, 3) for s in slots]
+    # The span itself keeps every frame, once.
+    assert [t for t in got if t >= 4.0] == [round(t, 3) for t in times if t >= 4.0 - 1e-9]
+    # Without a wall, or for the first span, nothing is watched before the span.
+    assert [round(f.t_s, 3) for f in _span_source(path, 4.0, None, None, wall=False, shared_cores=True)][0] == 4.0
+    assert [round(f.t_s, 3) for f in _span_source(path, 0.0, 1.0, None, wall=True, shared_cores=True)][0] == 0.0
 
 
 def test_image_folder_yields_images_in_name_order_spaced_as_asked(tmp_path):

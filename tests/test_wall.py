@@ -85,6 +85,29 @@ def test_synthetic_wall_line_and_gaps_match_hand_computed_values():
     assert not obs.inferred and not _run(wall=True, ankles=True).inferred
 
 
+def test_a_frame_wider_than_the_working_width_reads_the_same():
+    # The stage works at most work_width_px wide (a 1080p frame costs 4x the edges for no better wall).
+    # The same scene at three times the size, with the mask at a third of it as LiteRT gives it
+    # for such frames, must read as the hand-computed one: every measure is in torso lengths.
+    import cv2
+
+    tracker = WallTracker()
+    k = 3
+    assert W * k > tracker.config.work_width_px
+    mask = _mask(LUMBAR_HOLLOW_PX)
+    rgb = cv2.resize(_image(mask, True), (W * k, H * k), interpolation=cv2.INTER_NEAREST)
+    small = cv2.resize(mask, (tracker.config.work_width_px, round(H * tracker.config.work_width_px / W)))
+    obs = None
+    for i in range(30):
+        pose = _pose(i / 10, i).replace(image_wh=(W * k, H * k))  # normalized landmarks: the same body
+        obs = tracker.update(VideoFrame(i, i / 10, rgb), pose, small)
+    (x1, _), (x2, _) = obs.line
+    assert abs(x1 * W - WALL_X) <= 2 and abs(x2 * W - WALL_X) <= 2
+    px = 2.0 / TORSO_PX
+    assert obs.hip_gap == pytest.approx((WALL_X - BACK_X) / TORSO_PX, abs=px)
+    assert obs.lumbar_gap == pytest.approx((WALL_X - BACK_X + LUMBAR_HOLLOW_PX) / TORSO_PX, abs=px)
+
+
 def test_synthetic_without_a_wall_reports_none():
     obs = _run(wall=False)
     assert obs.line is None and obs.lumbar_gap is None and obs.confidence == 0.0
