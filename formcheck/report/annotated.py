@@ -37,6 +37,7 @@ class _Part:
                  sample_fps: float | None, max_height: int, shared_cores: bool) -> None:
         self.source = VideoFileSource(video, start_s, end_s, sample_fps=sample_fps, max_height=max_height,
                                       bgr=True, threaded_decode=not shared_cores)
+        self.shared_cores = shared_cores
         self.overlays = overlays
         self.path = path
         self.fps = fps
@@ -51,7 +52,7 @@ class _Part:
     def run(self, progress: "_SharedProgress | None" = None) -> None:
         try:
             stamps = Stamps()  # per part: a part runs on its own thread
-            with VideoWriter(self.path, self.fps, concatenable=True) as writer:
+            with VideoWriter(self.path, self.fps, concatenable=True, single_threaded=self.shared_cores) as writer:
                 # Decoding runs ahead on another thread while this one draws and encodes.
                 for frame in Prefetched(self.source):
                     if self.stop.is_set():
