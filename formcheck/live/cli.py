@@ -44,7 +44,7 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     report.html, and the landmarks (session.poses.npz) so it can be re-scored.
     """
     from formcheck.console import print_warning, stdout_console
-    from formcheck.estimators import SCORE_MODEL, make_estimator
+    from formcheck.estimators import SCORE_MODEL
     from formcheck.exercises import load_exercise
     from formcheck.live.capture import LatestFrameCapture
     from formcheck.live.coach import CoachOptions, LiveCoach
@@ -52,19 +52,18 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     from formcheck.live.session import LiveHistory, default_out_dir, save_session
     from formcheck.live.sources import open_live_source
     from formcheck.live.voice import Voice
+    from formcheck.pipeline import PoseStage
     from formcheck.recording import Recording, make_meta
 
     # Cheapest checks first, so a typo or a headless machine never waits for a camera or a model.
     exercise = load_exercise(exercise_name, profile=profile)
     check_display()
     source, is_file = open_live_source(camera)
+    # The same pixel stage as scoring: the estimator, and for wall exercises the wall stage with the
+    # person mask at the size that stage works at.
     model = model or SCORE_MODEL
-    estimator = make_estimator(model, segmentation=exercise.needs_wall)
-    wall = None
-    if exercise.needs_wall:
-        from formcheck.wall import WallTracker
-
-        wall = WallTracker()
+    stage = PoseStage(model, wall=exercise.needs_wall)
+    estimator, wall = stage.estimator, stage.wall
     screen = Screen(f"formcheck - {exercise.title}", mirror=(not is_file) if mirror is None else mirror)
     speaker = Voice(enabled=voice)
     history = LiveHistory.start(db, exercise, profile, source.info.name, warn=print_warning)
