@@ -38,15 +38,6 @@ def _stats(values: list[float]) -> str:
     return f"n={len(v)} median {np.median(v):+.3f} p95 {np.percentile(v, 95):+.3f} max {v.max():+.3f}"
 
 
-def _downscaled(frames, max_width: int):
-    for f in frames:
-        h, w = f.rgb.shape[:2]
-        if w > max_width:  # 1080p costs 4x the edge work for no better wall
-            rgb = cv2.resize(f.rgb, (max_width, round(h * max_width / w)), interpolation=cv2.INTER_AREA)
-            f = VideoFrame(f.index, f.t_s, rgb)
-        yield f
-
-
 def _summarize(rows, spans) -> None:
     for label, a, b in spans:
         sel = [o for t, o in rows if a <= t <= b]
@@ -72,7 +63,7 @@ def run_real(fps: float, model: str, preview: Path | None) -> None:
     for name, spans in CLIPS.items():
         est = make_estimator(model, segmentation=True)
         rows, t0 = [], time.perf_counter()
-        for frame, _, obs in observe(_downscaled(VideoFileSource(root / name, sample_fps=fps), 960), est):
+        for frame, _, obs in observe(VideoFileSource(root / name, sample_fps=fps), est):
             rows.append((frame.t_s, obs))
             if preview is not None and len(rows) % int(2 * fps) == 0:
                 preview.mkdir(parents=True, exist_ok=True)

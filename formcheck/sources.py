@@ -51,6 +51,14 @@ class SourceInfo:
         return (self.width, self.height)
 
 
+def fit_width(image_wh: tuple[int, int], max_width: int) -> tuple[int, int]:
+    """``(width, height)`` of an image scaled down, aspect kept, to at most ``max_width`` wide."""
+    w, h = image_wh
+    if w <= max_width:
+        return w, h
+    return max_width, max(1, round(h * max_width / w))
+
+
 class VideoFileSource:
     """A video file decoded with PyAV; frame times are the container's presentation timestamps.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -223,24 +224,33 @@ def test_mask_smoothing_keeps_sure_pixels_and_blends_unsure_ones():
     assert smooth_mask(new, None) is new  # the first frame
 
 
-def test_the_mask_covers_the_same_pixels_as_mediapipes():
-    from formcheck.estimators import SolutionsEstimator
-    from formcheck.studio import plan_clip
-
-    plan = plan_clip("wall_sit", None, "side", 3.0, seed=5, size=(640, 360), fps=10)
-    mp, lr = SolutionsEstimator(segmentation=True), LiteRTEstimator(threads=1, segmentation=True)
+def _mask_ious(plan, first, second, masks: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]) -> list[float]:
+    """Both estimators over the rendered ``plan``; per frame, the intersection over union of their
+    masks (> 0.5) once ``masks(first_mask, second_mask)`` has brought them to one size."""
     ious = []
     try:
         for i, rendered in enumerate(plan.frames()):
             frame = VideoFrame(i, float(plan.truth.times_s[i]), rendered.rgb)
-            mp.estimate(frame)
-            lr.estimate(frame)
-            assert lr.last_mask.shape == (360, 640) and lr.last_mask.dtype == np.float32
-            a, b = mp.last_mask > 0.5, lr.last_mask > 0.5
+            first.estimate(frame)
+            second.estimate(frame)
+            a, b = (m > 0.5 for m in masks(first.last_mask, second.last_mask))
             ious.append((a & b).sum() / (a | b).sum())
     finally:
-        mp.close()
-        lr.close()
+        first.close()
+        second.close()
+    return ious
+
+
+def test_the_mask_covers_the_same_pixels_as_mediapipes():
+    from formcheck.estimators import SolutionsEstimator
+    from formcheck.studio import plan_clip
+
+    def masks(mp_mask, lr_mask):
+        assert lr_mask.shape == (360, 640) and lr_mask.dtype == np.float32
+        return mp_mask, lr_mask
+
+    plan = plan_clip("wall_sit", None, "side", 3.0, seed=5, size=(640, 360), fps=10)
+    ious = _mask_ious(plan, SolutionsEstimator(segmentation=True), LiteRTEstimator(threads=1, segmentation=True), masks)
     # The same network on the same crop; the graph's resampling differs a little at the edges.
     assert np.median(ious) >= 0.95 and min(ious) >= 0.85, ious
 
@@ -258,19 +268,11 @@ def test_a_capped_mask_is_the_full_mask_at_the_smaller_size():
 
     from formcheck.studio import plan_clip
 
+    def masks(full, capped):
+        assert full.shape == (720, 1280) and capped.shape == (360, 640)
+        return cv2.resize(full, (640, 360), interpolation=cv2.INTER_AREA), capped
+
     plan = plan_clip("wall_sit", None, "side", 2.0, seed=5, size=(1280, 720), fps=5)
     full, capped = (LiteRTEstimator(threads=1, segmentation=True, mask_max_width=w) for w in (None, 640))
-    ious = []
-    try:
-        for i, rendered in enumerate(plan.frames()):
-            frame = VideoFrame(i, float(plan.truth.times_s[i]), rendered.rgb)
-            full.estimate(frame)
-            capped.estimate(frame)
-            assert full.last_mask.shape == (720, 1280) and capped.last_mask.shape == (360, 640)
-            a = cv2.resize(full.last_mask, (640, 360), interpolation=cv2.INTER_AREA) > 0.5
-            b = capped.last_mask > 0.5
-            ious.append((a & b).sum() / (a | b).sum())
-    finally:
-        full.close()
-        capped.close()
+    ious = _mask_ious(plan, full, capped, masks)
     assert min(ious) >= 0.97, ious

@@ -247,8 +247,6 @@ def test_studio_front_view_finds_no_wall():
 # --- real clips ----------------------------------------------------------------------------
 
 def _real(shared_data: Path, name: str, start_s: float, end_s: float, fps: float) -> list[tuple[float, WallObservation]]:
-    import cv2
-
     from formcheck.estimators import SolutionsEstimator
     from formcheck.sources import VideoFileSource
 
@@ -256,11 +254,8 @@ def _real(shared_data: Path, name: str, start_s: float, end_s: float, fps: float
     tracker = WallTracker()
     out = []
     try:
-        for f in VideoFileSource(shared_data / "videos" / "wall-sit" / name, start_s, end_s, sample_fps=fps):
-            h, w = f.rgb.shape[:2]
-            rgb = f.rgb if w <= 960 else cv2.resize(f.rgb, (960, round(h * 960 / w)), interpolation=cv2.INTER_AREA)
-            frame = VideoFrame(f.index, f.t_s, rgb)
-            out.append((f.t_s, tracker.update(frame, est.estimate(frame), est.last_mask)))
+        for frame in VideoFileSource(shared_data / "videos" / "wall-sit" / name, start_s, end_s, sample_fps=fps):
+            out.append((frame.t_s, tracker.update(frame, est.estimate(frame), est.last_mask)))
     finally:
         est.close()
     return out

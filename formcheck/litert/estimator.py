@@ -31,7 +31,7 @@ from formcheck.litert.landmarks import (AUX_CENTRE, AUX_SCALE, LANDMARK_INPUT_PX
 from formcheck.litert.prune import drop_outputs
 from formcheck.litert.roi import Roi, image_to_crop_matrix, letterbox_roi, roi_from_keypoints, warp_roi
 from formcheck.litert.tracking import AuxPointFilter
-from formcheck.sources import VideoFrame
+from formcheck.sources import VideoFrame, fit_width
 
 LANDMARK_MODELS = ("lite", "full", "heavy")
 # Detector keypoints used for the ROI (PoseDetectionToRoi: rotation_vector_start/end_keypoint_index 0, 1).
@@ -248,12 +248,11 @@ class LiteRTEstimator:
         logits = self._landmarker.get_tensor(self._lm_out["mask"]).reshape(LANDMARK_INPUT_PX, LANDMARK_INPUT_PX)
         crop = np.float32(0.5) + np.float32(0.5) * np.tanh(np.float32(0.5) * logits)  # the sigmoid, without overflow
         matrix = image_to_crop_matrix(roi, LANDMARK_INPUT_PX)
-        w, h = image_wh
-        if self._mask_max_width is not None and w > self._mask_max_width:
-            scale = self._mask_max_width / w
-            image_wh = (self._mask_max_width, max(1, round(h * scale)))
+        mask_wh = image_wh if self._mask_max_width is None else fit_width(image_wh, self._mask_max_width)
+        if mask_wh != image_wh:
+            scale = mask_wh[0] / image_wh[0]
             matrix = matrix @ np.diag([1.0 / scale, 1.0 / scale, 1.0])  # mask pixels -> image pixels -> crop
-        return cv2.warpAffine(crop, matrix, image_wh,
+        return cv2.warpAffine(crop, matrix, mask_wh,
                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_CONSTANT,
                               borderValue=0.0)
 

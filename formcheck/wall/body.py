@@ -35,11 +35,6 @@ class Torso:
     def length_px(self) -> float:
         return float(np.linalg.norm(self.shoulder_px - self.hip_px))
 
-    def scaled(self, factor: float) -> "Torso":
-        """The same torso in an image resized by ``factor``."""
-        heel = None if self.heel_y_px is None else self.heel_y_px * factor
-        return Torso(self.shoulder_px * factor, self.hip_px * factor, heel, self.rear_sign, self.width_ratio)
-
     def row_at(self, fraction: float) -> float:
         """Image row at ``fraction`` of the way from the shoulders (0) to the hips (1)."""
         return float(self.shoulder_px[1] + fraction * (self.hip_px[1] - self.shoulder_px[1]))

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from formcheck.frame import PoseFrame
-from formcheck.sources import VideoFrame
+from formcheck.sources import VideoFrame, fit_width
 from formcheck.wall.body import Torso, torso_of
 from formcheck.wall.contour import back_contour
 from formcheck.wall.gaps import WallLinePx, back_gaps
@@ -141,9 +141,9 @@ class WallTracker:
     def _working_size(self, frame: VideoFrame, pose: PoseFrame) -> tuple[VideoFrame, PoseFrame]:
         """``frame`` and ``pose`` at most ``work_width_px`` wide (the pose's pixels follow its image size)."""
         h, w = frame.rgb.shape[:2]
-        if w <= self.config.work_width_px:
+        size = fit_width((w, h), self.config.work_width_px)
+        if size == (w, h):
             return frame, pose
-        size = (self.config.work_width_px, max(1, round(h * self.config.work_width_px / w)))
         small = cv2.resize(frame.rgb, size, interpolation=cv2.INTER_AREA)
         return VideoFrame(frame.index, frame.t_s, small), pose.replace(image_wh=size)
 
