@@ -1,4 +1,4 @@
-"""LiteRT BlazePose (formcheck.litert) versus MediaPipe ``solutions``: speed, detection and agreement.
+"""LiteRT BlazePose (formcheck.pose.litert) versus MediaPipe ``solutions``: speed, detection and agreement.
 
     python benchmarks/litert_pose.py [--threads N] [--max-seconds S] [CLIP ...]
 
@@ -26,8 +26,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._data import shared_data  # noqa: E402
-from formcheck.frame import PoseFrame  # noqa: E402
-from formcheck.landmarks import Landmark as L  # noqa: E402
+from formcheck.pose.frame import PoseFrame  # noqa: E402
+from formcheck.pose.landmarks import Landmark as L  # noqa: E402
 
 DEFAULT_CLIPS = [
     "videos/plank/posture-004.mp4",                  # 640x352, 12 fps
@@ -91,9 +91,9 @@ def compare(res: ClipResult, mine: PoseFrame, ref: PoseFrame) -> None:
 
 
 def run_clip(path: Path, threads: int, max_seconds: float | None) -> ClipResult:
-    from formcheck.estimators import SolutionsEstimator
-    from formcheck.litert import LiteRTEstimator
-    from formcheck.sources import VideoFileSource
+    from formcheck.pose.estimators import SolutionsEstimator
+    from formcheck.pose.litert import LiteRTEstimator
+    from formcheck.sources.media import VideoFileSource
 
     source = VideoFileSource(path, end_s=max_seconds)
     litert, solutions = LiteRTEstimator(threads=threads), SolutionsEstimator()

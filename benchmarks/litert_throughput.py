@@ -30,8 +30,8 @@ DEFAULT_CLIPS = [
 
 def _run_span(path: str, start_s: float, end_s: float | None, threads: int) -> int:
     """Decode and estimate one span; returns the number of frames."""
-    from formcheck.litert import LiteRTEstimator
-    from formcheck.sources import VideoFileSource
+    from formcheck.pose.litert import LiteRTEstimator
+    from formcheck.sources.media import VideoFileSource
 
     estimator = LiteRTEstimator(threads=threads)
     frames = 0
@@ -60,9 +60,9 @@ def cpu_cost(path: Path, frames: int = 150) -> None:
     """CPU ms and wall ms per frame of solutions and LiteRT (1 and 2 threads) on the same decoded frames."""
     from itertools import islice
 
-    from formcheck.estimators import SolutionsEstimator
-    from formcheck.litert import LiteRTEstimator
-    from formcheck.sources import VideoFileSource
+    from formcheck.pose.estimators import SolutionsEstimator
+    from formcheck.pose.litert import LiteRTEstimator
+    from formcheck.sources.media import VideoFileSource
 
     decoded = list(islice(VideoFileSource(path), frames))
     makers = {"solutions": SolutionsEstimator, "litert 1 thread": lambda: LiteRTEstimator(threads=1),
@@ -80,7 +80,7 @@ def cpu_cost(path: Path, frames: int = 150) -> None:
 
 
 def main(argv: list[str]) -> None:
-    from formcheck.sources import VideoFileSource
+    from formcheck.sources.media import VideoFileSource
 
     root = shared_data()
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")

@@ -56,7 +56,7 @@ def letterboxed_clip(source: Path | None, out: Path, seconds: float) -> Path:
     import numpy as np
 
     if source is None:
-        from formcheck.studio.clip import render_clip
+        from formcheck_studio.clip import render_clip
 
         return render_clip("forearm_plank", seconds=seconds, size=SIZE, fps=FPS, out_path=out)[0]
     frames = []
@@ -114,13 +114,13 @@ class _Timed:
 
 
 def run(clip: Path, exercise_name: str, model: str, pipelined: bool = True) -> dict:
-    from formcheck.estimators import make_estimator
-    from formcheck.exercises import load_exercise
-    from formcheck.live.capture import LatestFrameCapture
+    from formcheck.pose.estimators import make_estimator
+    from formcheck.judge.exercises import load_exercise
+    from formcheck.sources.capture import LatestFrameCapture
     from formcheck.live.coach import CoachOptions, LiveCoach
     from formcheck.live.screen import Screen
     from formcheck.live.voice import Voice
-    from formcheck.sources import VideoFileSource
+    from formcheck.sources.media import VideoFileSource
 
     exercise = load_exercise(exercise_name)
     source = VideoFileSource(clip)
@@ -161,7 +161,7 @@ def main() -> None:
                         help="also run without pipelining (estimate and show on one thread) for comparison")
     args = parser.parse_args()
     if args.model is None:
-        from formcheck.exercises import load_exercise
+        from formcheck.judge.exercises import load_exercise
 
         args.model = "full" if load_exercise(args.exercise).needs_wall else "litert"
 

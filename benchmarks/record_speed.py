@@ -41,7 +41,7 @@ def naive_loop(path: Path) -> tuple[int, float]:
 
 
 def formcheck_record(path: Path) -> tuple[int, float, float]:
-    from formcheck.pipeline import record
+    from formcheck.pose.estimate import record
 
     started = time.perf_counter()
     rec = record(path)

@@ -11,9 +11,9 @@ import time
 
 import numpy as np
 
-from formcheck.landmarks import Landmark
-from formcheck.studio.accuracy import angle_deg, landmark_error
-from formcheck.studio.clip import plan_clip
+from formcheck.pose.landmarks import Landmark
+from formcheck_studio.accuracy import angle_deg, landmark_error
+from formcheck_studio.clip import plan_clip
 
 
 def measure(exercise: str, fault: str | None, view: str | None, seconds: float, fps: float, seed: int) -> dict:

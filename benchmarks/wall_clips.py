@@ -18,11 +18,12 @@ import cv2
 import numpy as np
 
 from _data import shared_data
-from formcheck.estimators import SCORE_MODEL, make_estimator
-from formcheck.landmarks import Landmark
-from formcheck.sources import VideoFileSource, VideoFrame
-from formcheck.wall import WallTracker, draw_wall
-from formcheck.wall.run import observe
+from formcheck.pose.estimators import SCORE_MODEL, make_estimator
+from formcheck.pose.landmarks import Landmark
+from formcheck.sources.media import VideoFileSource, VideoFrame
+from formcheck.outputs.wall_drawing import draw_wall
+from formcheck.pose.wall import WallTracker
+from formcheck.pose.wall.run import observe
 
 CLIPS = {
     "afya-wall-sit-side.mp4": [("two-foot hold", 4.5, 10.0), ("two-foot hold", 20.5, 22.9), ("single-leg", 10.0, 20.5)],
@@ -89,7 +90,7 @@ STUDIO_LEAD_S, STUDIO_HOLD_S, STUDIO_SETTLE_S = 2.5, 3.0, 0.5
 
 def run_studio(fault: str | None, view: str, seed: int, fps: float, model: str) -> float | None:
     """Print one rendered hold's figures; returns the median line error (torso lengths), if a line was seen."""
-    from formcheck.studio.clip import plan_clip
+    from formcheck_studio.clip import plan_clip
 
     plan = plan_clip("wall_sit", fault, view, seconds=10.0, seed=seed, size=(640, 360), fps=fps)
     est = make_estimator(model, segmentation=True)

@@ -1,4 +1,4 @@
-from formcheck.cli import main
+from formcheck.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formcheck.studio import render_clip
+from formcheck_studio import render_clip
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,7 +37,7 @@ ASSESSMENT_SEGMENTS = (
 
 
 def main() -> None:
-    from formcheck.studio.sequence import Segment, render_sequence
+    from formcheck_studio.sequence import Segment, render_sequence
 
 
     for stem, exercise, fault, view, seconds, seed in SAMPLES:

@@ -41,8 +41,8 @@ def shared_data() -> Path:
 def recorded(shared_data: Path, tmp_path_factory):
     """``recorded("videos/plank/posture-004.mp4") -> Path`` of its landmark recording, made once per run
     by the project's own ``formcheck record`` code path and shared by every test that needs it."""
-    from formcheck.pipeline import record
-    from formcheck.recording import save_recording
+    from formcheck.pose.estimate import record
+    from formcheck.pose.recording import save_recording
 
     cache_dir = tmp_path_factory.mktemp("recordings")
     made: dict[str, Path] = {}

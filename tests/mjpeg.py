@@ -17,7 +17,7 @@ from pathlib import Path
 
 import cv2
 
-from formcheck.sources import VideoFileSource
+from formcheck.sources.media import VideoFileSource
 
 
 @contextmanager

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 
 WH = (1000, 1000)
 
@@ -73,7 +73,7 @@ def load_landmark_csv(path: Path, wh: tuple[int, int] = (1280, 720), gate: float
 def plank_verdict(evaluation) -> str:
     """A plank evaluation as a label letter: ``i`` not planking, ``h`` hips high, ``l`` hips low,
     ``c`` correct, ``other`` another check failing or unseen (as the labelled data spell them)."""
-    from formcheck.exercises import Status
+    from formcheck.judge.exercises import Status
 
     if not evaluation.in_position:
         return "i"

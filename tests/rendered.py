@@ -3,15 +3,15 @@ and ``benchmarks/assess_bias.py``)."""
 
 from __future__ import annotations
 
-from formcheck.frame import PoseFrame
+from formcheck.pose.frame import PoseFrame
 
 
 def estimate_rendered(posture: str, seed: int, seconds: float, fault: str | None = None
                       ) -> tuple[list[PoseFrame], list[PoseFrame], list[PoseFrame]]:
     """``(truth, direct, mirror-averaged)`` of a portrait 480x640 front-view render at 10 fps."""
     from formcheck.assess.mirror import make_mirror_estimator
-    from formcheck.sources import VideoFrame
-    from formcheck.studio import plan_clip
+    from formcheck.sources.media import VideoFrame
+    from formcheck_studio import plan_clip
 
     plan = plan_clip(posture, fault, "front", seconds, seed=seed, size=(480, 640), fps=10)
     estimator = make_mirror_estimator()

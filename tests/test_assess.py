@@ -18,8 +18,8 @@ from formcheck.assess import measures as m
 from formcheck.assess.mirror import average_poses
 from formcheck.assess.report import SPECS, read, result, spread_error
 from formcheck.assess.steps import analyse_front
-from formcheck.frame import PoseFrame
-from formcheck.studio.postures import PELVIS_SHIFT_CM, SHOULDER_LOW_CM
+from formcheck.pose.frame import PoseFrame
+from formcheck_studio.postures import PELVIS_SHIFT_CM, SHOULDER_LOW_CM
 from tests.rendered import estimate_rendered
 
 FRONT = ("shoulder_height_diff_cm", "hip_height_diff_cm", "lateral_shift_cm", "trunk_shift_cm",
@@ -39,7 +39,7 @@ def _by_name(frames, mirrored: bool):
 # --- pure parts -------------------------------------------------------------------------------
 
 def test_truth_of_rendered_postures_is_exact():
-    from formcheck.studio import plan_clip
+    from formcheck_studio import plan_clip
 
     def front(fault):
         plan = plan_clip("standing", fault, "front", 0.2, seed=7, size=(480, 640), fps=10)
@@ -56,7 +56,7 @@ def test_truth_of_rendered_postures_is_exact():
 def test_mirrored_frame_reads_the_mirror_image_body():
     # PoseFrame.mirrored() of an estimate is the estimate of the flipped image: the mirror-image
     # body, whose left/right differences have the opposite sign.
-    from formcheck.studio import plan_clip
+    from formcheck_studio import plan_clip
 
     frame = plan_clip("standing", "shift_right", "front", 0.1, seed=3, size=(480, 640), fps=10).truth.pose_frames()[0]
     for fn in (m.shoulder_height_diff_cm, m.lateral_shift_cm, m.head_tilt_deg, m.knee_valgus_diff_deg):

@@ -16,9 +16,9 @@ import pytest
 from formcheck.assess.guided import FootDown, GuidedAssessment, SetupGate, StepClock
 from formcheck.assess.steps import STEPS, Step
 from formcheck.errors import CameraError
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import NUM_LANDMARKS, Landmark
-from formcheck.sources import VideoFrame
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.sources.media import VideoFrame
 
 REPO = Path(__file__).resolve().parents[1]
 SEQUENCE = REPO / "samples" / "assessment-sequence.mp4"
@@ -187,7 +187,7 @@ def test_the_whole_sequence_runs_from_a_video_played_as_the_camera(xvfb, tmp_pat
     # The window showed the camera image with the skeleton drawn on it.
     image = cv2.imread(str(shot))
     assert image is not None and image.shape[:2] == (360, 640)
-    from formcheck.history.store import HistoryStore
+    from formcheck.outputs.history.store import HistoryStore
 
     with HistoryStore.open(os.environ["FORMCHECK_DB"]) as store:
         assert [r.kind for r in store.sessions()] == ["assessment"]

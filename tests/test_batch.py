@@ -12,7 +12,7 @@ import pytest
 from formcheck.batch import jobs_from_manifest, jobs_from_sources, run_batch
 from formcheck.batch.jobs import ClipJob
 from formcheck.batch.work import ClipOutcome, ClipTask, score_clip
-from formcheck.history import HistoryStore
+from formcheck.outputs.history import HistoryStore
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 
@@ -96,7 +96,7 @@ def test_resume_skips_then_a_calibration_change_rescores_from_cached_landmarks(s
 def test_a_corrupt_clip_is_a_row_and_the_exit_code_says_so(shared_data, tmp_path):
     from click.testing import CliRunner
 
-    from formcheck.batch.cli import batch_command
+    from formcheck.cli.batch import batch_command
 
     clips = _clips(shared_data, tmp_path / "clips", SHORT_CLIPS[0], broken=True)
     (clips / "empty.mp4").write_bytes(b"")

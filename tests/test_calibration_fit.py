@@ -13,8 +13,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from formcheck.calibrate.cli import calibrate
-from formcheck.exercises import load_exercise
+from formcheck.cli.calibrate import calibrate
+from formcheck.judge.exercises import load_exercise
 from tests.test_plank_clips import MODEL
 
 pytestmark = pytest.mark.real_data

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import formcheck
 from formcheck.errors import ExerciseError
-from formcheck.exercises.cli import explain_command
-from formcheck.exercises.library import PROFILES_ENV, data_dirs, find_profile, load_exercise, user_profiles_dir
+from formcheck.cli.exercises import explain_command
+from formcheck.judge.exercises.library import PROFILES_ENV, data_dirs, find_profile, load_exercise, user_profiles_dir
 
 REPO = Path(__file__).resolve().parents[1]
+PACKAGE = Path(formcheck.__file__).parent
 
 
 @pytest.fixture
@@ -41,12 +43,12 @@ source = "a little looser, within bounds"
 
 def test_user_profile_folder_comes_first_and_is_overridable(profiles):
     assert user_profiles_dir() == profiles
-    assert data_dirs().profiles == (profiles, REPO / "calibration" / "profiles")
+    assert data_dirs().profiles == (profiles, PACKAGE / "calibration" / "profiles")
     _write(profiles / "anna" / "forearm_plank.toml", LOOSE)
     assert find_profile("anna", "forearm_plank") == profiles / "anna" / "forearm_plank.toml"
     # The shipped example is found when the user has no profile of that name.
     assert find_profile("example-loose", "forearm_plank") == (
-        REPO / "calibration" / "profiles" / "example-loose" / "forearm_plank.toml")
+        PACKAGE / "calibration" / "profiles" / "example-loose" / "forearm_plank.toml")
 
 
 def test_unknown_or_bad_profile_names_are_refused(profiles):

@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from formcheck.calibrate.cli import calibrate
+from formcheck.cli.calibrate import calibrate
 from formcheck.calibrate.measure import Measured, measure_frames
 from formcheck.calibrate.reference import ReferenceError, propose_from_reference
-from formcheck.cli import main
-from formcheck.exercises import load_exercise
-from formcheck.exercises.library import PROFILES_ENV
-from formcheck.frame import PoseFrame
-from formcheck.pipeline import clean
-from formcheck.recording import Recording, load_recording, save_recording
+from formcheck.cli.main import main
+from formcheck.judge.exercises import load_exercise
+from formcheck.judge.exercises.library import PROFILES_ENV
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.smoothing import clean
+from formcheck.pose.recording import Recording, load_recording, save_recording
 
 SEED = 7
 FPS = 8.0  # fewer frames to render and estimate; the hold is still ~45 frames
@@ -29,8 +29,8 @@ FPS = 8.0  # fewer frames to render and estimate; the hold is still ~45 frames
 def clips(tmp_path_factory) -> dict[str, tuple[Path, list]]:
     """``name -> (recording path, ground-truth holds)``: a long good reference hold, and the same
     person's good and hips-high clips, each rendered and recorded once."""
-    from formcheck.pipeline import record
-    from formcheck.studio import render_clip
+    from formcheck.pose.estimate import record
+    from formcheck_studio import render_clip
 
     folder = tmp_path_factory.mktemp("reference")
     out = {}
@@ -141,7 +141,7 @@ def test_refuses_a_reference_in_the_wrong_view():
 def test_cli_refusal_is_one_line_and_exit_2(clips, profiles):
     res = CliRunner().invoke(main, ["calibrate", "reference", "-e", "wall_sit", str(clips["good"][0]),
                                     "--profile", "x"]) if "calibrate" in main.commands else None
-    if res is None:  # the command group is registered by formcheck.cli; exercise the error path directly
+    if res is None:  # the command group is registered by formcheck.cli.main; exercise the error path directly
         res = CliRunner().invoke(calibrate, ["reference", "-e", "wall_sit", str(clips["good"][0]), "--profile", "x"])
         assert res.exit_code != 0 and isinstance(res.exception, ReferenceError)
         assert "not in the exercise" in str(res.exception)

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from formcheck.exercises.checks import Scene, compile_condition, measure
-from formcheck.exercises.schema import ExerciseFile, Speed
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark
-from formcheck.motion import MotionTracker
+from formcheck.judge.exercises.checks import Scene, compile_condition, measure
+from formcheck.judge.exercises.schema import ExerciseFile, Speed
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import Landmark
+from formcheck.judge.motion import MotionTracker
 
 
 def _frame(t, dx=0.0):
@@ -75,9 +75,9 @@ def test_speed_thresholds_must_be_declared_per_second():
 
 
 def test_only_exercises_with_speed_conditions_run_the_motion_stage():
-    from formcheck.exercises import Threshold, list_exercises, load_exercise
-    from formcheck.exercises.exercise import Exercise
-    from formcheck.scoring import Scorer
+    from formcheck.judge.exercises import Threshold, list_exercises, load_exercise
+    from formcheck.judge.exercises.exercise import Exercise
+    from formcheck.judge.scoring import Scorer
 
     # The static holds are held still (their entry conditions judge speed); the other exercises
     # judge no speed, and the scorer skips the stage on every one of their frames.

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from formcheck.exercises import load_exercise
+from formcheck.judge.exercises import load_exercise
 from tests.posebuild import load_landmark_csv, plank_verdict
 
 pytestmark = pytest.mark.real_data

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from formcheck.exercises import EvalContext, Status, load_exercise
-from formcheck.landmarks import Landmark
+from formcheck.judge.exercises import EvalContext, Status, load_exercise
+from formcheck.pose.landmarks import Landmark
 from tests.posebuild import WH, frame, moved, side_view
 
 # Wall sit facing right: back on a wall at x = 250, thighs level, shins upright, heel under the knee.
@@ -124,7 +124,7 @@ def test_mirrored_wall_sit_gives_the_same_verdicts(wall_sit, change):
 
 
 def test_plain_landmark_names_work(tmp_path):
-    from formcheck.exercises.refs import resolve, validate_ref
+    from formcheck.judge.exercises.landmark_refs import resolve, validate_ref
     assert resolve(validate_ref("left_knee"), "right").name == "left_knee"
     assert resolve(validate_ref("knee"), "right").name == "right_knee"
     assert resolve(validate_ref("other_knee"), "right").name == "left_knee"

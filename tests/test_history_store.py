@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from formcheck.history import (
+from formcheck.outputs.history import (
     Checkpointer, HistoryError, Measure, open_store, record_score, session_status,
 )
-from formcheck.history.cli import history_command
-from formcheck.history.schema import LATEST_VERSION
-from formcheck.report.session import SessionResult
-from formcheck.scoring import Fault, Score
-from formcheck.timer import HoldSummary, Span
+from formcheck.cli.history import history_command
+from formcheck.outputs.history.schema import LATEST_VERSION
+from formcheck.engine.recorded import SessionResult
+from formcheck.judge.scoring import Fault, Score
+from formcheck.judge.timer import HoldSummary, Span
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -145,7 +145,7 @@ def test_a_damaged_file_is_a_clear_error_and_never_overwritten(tmp_path, content
 
 def test_the_database_is_not_created_on_import_or_by_path_lookup(tmp_path):
     env = dict(os.environ, FORMCHECK_DB=str(tmp_path / "sub" / "h.sqlite3"))
-    code = "import formcheck.history as h; print(h.default_db_path())"
+    code = "import formcheck.outputs.history as h; print(h.default_db_path())"
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(tmp_path / "sub" / "h.sqlite3")
     assert not (tmp_path / "sub").exists()
@@ -169,7 +169,7 @@ def test_checkpointer_writes_once_per_interval_and_survives_a_failed_write(tmp_p
 
 LIVE_SCRIPT = """
 import sys, time
-from formcheck.history import Checkpointer, open_store
+from formcheck.outputs.history import Checkpointer, open_store
 
 store = open_store(sys.argv[1])
 sid = store.begin_session("forearm_plank", source="camera 0", target_s=(30.0, 60.0))
@@ -215,7 +215,7 @@ def test_sigkill_mid_session_loses_at_most_one_checkpoint_interval(tmp_path):
 WRITER_SCRIPT = """
 import sys, time
 from pathlib import Path
-from formcheck.history import open_store
+from formcheck.outputs.history import open_store
 
 db, name, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 with open_store(db) as store:

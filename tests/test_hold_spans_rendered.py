@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.exercises import load_exercise
-from formcheck.pipeline import clean, record
-from formcheck.scoring import Scorer, timer_config_for
-from formcheck.studio import render_clip
-from formcheck.timer import FrameState, HoldTimer, Span
+from formcheck.judge.exercises import load_exercise
+from formcheck.pose.estimate import record
+from formcheck.pose.smoothing import clean
+from formcheck.judge.scoring import Scorer, timer_config_for
+from formcheck_studio import render_clip
+from formcheck.judge.timer import FrameState, HoldTimer, Span
 
 pytestmark = pytest.mark.slow
 

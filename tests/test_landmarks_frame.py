@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import MIRROR_INDEX, Landmark, UnknownLandmarkError, mirror, parse_landmark
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import MIRROR_INDEX, Landmark, UnknownLandmarkError, mirror, parse_landmark
 
 
 def test_landmarks_follow_mediapipe_order():

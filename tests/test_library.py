@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
+import formcheck
+
 from formcheck.errors import ExerciseError
-from formcheck.exercises import data_dirs, list_exercises, load_exercise
-from formcheck.exercises.checks import EVALUATORS
-from formcheck.exercises.schema import CHECK_KINDS
+from formcheck.judge.exercises import data_dirs, list_exercises, load_exercise
+from formcheck.judge.exercises.checks import EVALUATORS
+from formcheck.judge.exercises.schema import CHECK_KINDS
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = {"wall_sit", "glute_bridge", "forearm_plank", "side_plank_left", "side_plank_right", "bird_dog_left",
@@ -31,9 +33,14 @@ def test_every_kind_has_an_evaluator():
     assert set(CHECK_KINDS) == set(EVALUATORS)
 
 
-def test_dirs_are_next_to_the_package():
-    assert data_dirs().poses == (REPO / "poses",)
-    assert data_dirs().calibration == (REPO / "calibration",)
+def test_exercise_files_are_read_from_the_package_not_the_checkout():
+    package = Path(formcheck.__file__).parent
+    assert data_dirs().poses == (package / "poses",)
+    assert data_dirs().calibration == (package / "calibration",)
+    # In a clone the packaged folders are the repository's own (one copy), so a wheel built from it
+    # carries exactly the files the tests read.
+    assert (package / "poses").resolve() == REPO / "poses"
+    assert (package / "calibration").resolve() == REPO / "calibration"
 
 
 def test_wall_sit_holds_one_to_two_minutes():
@@ -187,7 +194,7 @@ def test_profile_overrides_some_thresholds(copy, tmp_path):
 def test_cli_lists_and_explains():
     from click.testing import CliRunner
 
-    from formcheck.exercises.cli import exercises_command, explain_command
+    from formcheck.cli.exercises import exercises_command, explain_command
     out = CliRunner().invoke(exercises_command, []).output
     assert "wall_sit" in out and "side_plank_left" in out
     res = CliRunner().invoke(explain_command, ["wall_sit"], env={"COLUMNS": "400"})

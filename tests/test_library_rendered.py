@@ -6,7 +6,7 @@ with the wall line of the rendered scene); each fault must be in position and fa
 checks the studio registry names for it (``ExerciseSpec.fault_checks``), nothing else. Measured
 values must also keep a margin from the thresholds, since MediaPipe's angles are a few degrees off.
 
-Then a small subset through the real estimator (``formcheck.pipeline.record`` + ``clean``) on
+Then a small subset through the real estimator (``formcheck.pose.estimate.record`` + ``clean``) on
 short rendered clips: the same verdicts on at least 80 % of the held frames.
 """
 
@@ -18,12 +18,12 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from formcheck.exercises import Status, load_exercise
-from formcheck.exercises.evaluation import EvalContext, Evaluation
-from formcheck.studio.clip import plan_clip
-from formcheck.studio.groundtruth import GroundTruth
-from formcheck.studio.motions import EXERCISES
-from formcheck.landmarks import Landmark
+from formcheck.judge.exercises import Status, load_exercise
+from formcheck.judge.exercises.evaluation import EvalContext, Evaluation
+from formcheck_studio.clip import plan_clip
+from formcheck_studio.groundtruth import GroundTruth
+from formcheck_studio.motions import EXERCISES
+from formcheck.pose.landmarks import Landmark
 
 SEEDS = (1, 2, 3)  # three bodies: heights 1.58-1.9 m, segment lengths +-3 %, girth 0.92-1.1
 CASES = [(name, fault) for name, spec in EXERCISES.items() for fault in (None, *spec.faults)]
@@ -103,8 +103,8 @@ def test_registry_names_real_exercises_and_checks():
 
 
 def test_every_library_exercise_is_rendered():
-    from formcheck.exercises import list_exercises
-    from formcheck.exercises.library import read_exercise_file
+    from formcheck.judge.exercises import list_exercises
+    from formcheck.judge.exercises.library import read_exercise_file
 
     rendered = {load_exercise(s.library).spec.name for s in EXERCISES.values()}
     library = {read_exercise_file(i.path).name for i in list_exercises()}
@@ -165,7 +165,7 @@ HELD_S = 1.5  # judged after settling
 
 def _render_held(tmp_path, exercise, fault, seed):
     """Render the last LEAD_IN_S before the first hold and HELD_S of it; returns video, truth, frame indices."""
-    from formcheck.studio.video import VideoWriter
+    from formcheck_studio.video import VideoWriter
 
     plan = plan_clip(exercise, fault, "side", seconds=10.0, seed=seed, size=(640, 360), fps=10.0)
     truth = plan.truth
@@ -184,7 +184,8 @@ def _render_held(tmp_path, exercise, fault, seed):
 @pytest.mark.parametrize("exercise,fault,seed", ESTIMATED, ids=[f"{e}-{f or 'good'}" for e, f, _ in ESTIMATED])
 def test_estimated_landmarks_give_the_same_verdicts(tmp_path, exercise, fault, seed):
     pytest.importorskip("mediapipe")
-    from formcheck.pipeline import clean, record
+    from formcheck.pose.estimate import record
+    from formcheck.pose.smoothing import clean
 
     video, truth, idx = _render_held(tmp_path, exercise, fault, seed)
     spec = EXERCISES[exercise]

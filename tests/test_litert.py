@@ -1,4 +1,4 @@
-"""``formcheck.litert``: BlazePose run directly on LiteRT, checked against MediaPipe ``solutions``."""
+"""``formcheck.pose.litert``: BlazePose run directly on LiteRT, checked against MediaPipe ``solutions``."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 
 from formcheck.errors import ModelError
-from formcheck.landmarks import Landmark as L
-from formcheck.sources import VideoFileSource, VideoFrame
+from formcheck.pose.landmarks import Landmark as L
+from formcheck.sources.media import VideoFileSource, VideoFrame
 
 pytest.importorskip("ai_edge_litert", reason="the LiteRT backend needs the ai-edge-litert package")
 
-from formcheck.litert import LiteRTEstimator  # noqa: E402
-from formcheck.litert.detector import Detections, ssd_anchor_centres, weighted_nms  # noqa: E402
-from formcheck.litert.landmarks import refine_from_heatmap  # noqa: E402
-from formcheck.litert.roi import (Roi, crop_to_image_px, image_to_crop_matrix,  # noqa: E402
+from formcheck.pose.litert import LiteRTEstimator  # noqa: E402
+from formcheck.pose.litert.detector import Detections, ssd_anchor_centres, weighted_nms  # noqa: E402
+from formcheck.pose.litert.landmarks import refine_from_heatmap  # noqa: E402
+from formcheck.pose.litert.roi import (Roi, crop_to_image_px, image_to_crop_matrix,  # noqa: E402
                                   roi_from_keypoints)
 
 LIMBS = [L.left_shoulder, L.right_shoulder, L.left_elbow, L.right_elbow, L.left_wrist, L.right_wrist,
@@ -108,8 +108,8 @@ def test_a_file_that_is_not_a_model_is_a_model_error(tmp_path):
 def test_pruning_the_mask_leaves_every_other_output_bit_identical():
     from ai_edge_litert.interpreter import Interpreter
 
-    from formcheck.litert.estimator import _is_segmentation, bundled_paths
-    from formcheck.litert.prune import drop_outputs
+    from formcheck.pose.litert.estimator import _is_segmentation, bundled_paths
+    from formcheck.pose.litert.prune import drop_outputs
 
     original = bundled_paths("full")[1].read_bytes()
     pruned = drop_outputs(original, _is_segmentation)
@@ -133,7 +133,7 @@ def test_pruning_the_mask_leaves_every_other_output_bit_identical():
 
 
 def test_pruning_leaves_files_that_are_not_models_alone():
-    from formcheck.litert.prune import drop_outputs
+    from formcheck.pose.litert.prune import drop_outputs
 
     junk = b"this is not a flatbuffer" * 10
     assert drop_outputs(junk, lambda shape: True) == junk
@@ -151,7 +151,7 @@ def test_an_unknown_model_name_is_a_model_error():
 @pytest.fixture(scope="module")
 def both_backends(shared_data: Path):
     """Per frame of the clip: (LiteRT pose, solutions pose), plus the LiteRT estimator's detector count."""
-    from formcheck.estimators import SolutionsEstimator
+    from formcheck.pose.estimators import SolutionsEstimator
 
     litert, solutions = LiteRTEstimator(threads=2), SolutionsEstimator()
     pairs = [(litert.estimate(f), solutions.estimate(f))
@@ -213,7 +213,7 @@ def test_a_lost_person_is_detected_again(shared_data: Path):
 # --- the person mask, kept for the wall stage ----------------------------------------------------
 
 def test_mask_smoothing_keeps_sure_pixels_and_blends_unsure_ones():
-    from formcheck.litert.estimator import MASK_PREVIOUS_RATIO, smooth_mask
+    from formcheck.pose.litert.estimator import MASK_PREVIOUS_RATIO, smooth_mask
 
     new = np.array([[1.0, 0.0, 0.5]], np.float32)
     previous = np.array([[0.0, 1.0, 1.0]], np.float32)
@@ -242,8 +242,8 @@ def _mask_ious(plan, first, second, masks: Callable[[np.ndarray, np.ndarray], tu
 
 
 def test_the_mask_covers_the_same_pixels_as_mediapipes():
-    from formcheck.estimators import SolutionsEstimator
-    from formcheck.studio import plan_clip
+    from formcheck.pose.estimators import SolutionsEstimator
+    from formcheck_studio import plan_clip
 
     def masks(mp_mask, lr_mask):
         assert lr_mask.shape == (360, 640) and lr_mask.dtype == np.float32
@@ -266,7 +266,7 @@ def test_a_capped_mask_is_the_full_mask_at_the_smaller_size():
     # (a 1080p float mask is 8 MB a frame); it must cover the same pixels as the full one scaled down.
     import cv2
 
-    from formcheck.studio import plan_clip
+    from formcheck_studio import plan_clip
 
     def masks(full, capped):
         assert full.shape == (720, 1280) and capped.shape == (360, 640)

@@ -17,15 +17,15 @@ import numpy as np
 import pytest
 
 from formcheck.errors import CameraError, SourceError
-from formcheck.live.capture import LatestFrameCapture
+from formcheck.sources.capture import LatestFrameCapture
 from formcheck.live.cues import TOO_DARK, CueSelector, _join
 from formcheck.live.screen import DisplayError, check_display
 from formcheck.live.session import default_out_dir
-from formcheck.live.sources import open_live_source
+from formcheck.sources.camera import open_live_source
 from formcheck.live.voice import Voice
-from formcheck.report.overlay import STATE_BGR
-from formcheck.sources import VideoFrame
-from formcheck.timer import FrameState
+from formcheck.outputs.overlay import STATE_BGR
+from formcheck.sources.media import VideoFrame
+from formcheck.judge.timer import FrameState
 
 # A correct forearm plank, 640x352 12 fps, 26.9 s: long enough that the window is on the screen for
 # many grabs even when the machine is busy (a 6.5 s clip was sometimes over before one grab landed).
@@ -215,7 +215,7 @@ def _colour_pixels(image: np.ndarray, bgr: tuple[int, int, int]) -> int:
 
 
 def _last_frame(video: Path) -> np.ndarray:
-    from formcheck.sources import VideoFileSource
+    from formcheck.sources.media import VideoFileSource
 
     last = None
     for frame in VideoFileSource(video):
@@ -273,7 +273,7 @@ def test_live_on_a_real_clip_shows_overlay_and_scores_like_score(shared_data, xv
     assert again["valid_s"] == pytest.approx(report["valid_s"], abs=1e-3)
 
     # The session is in the history, finished, with the report's numbers.
-    from formcheck.history.store import HistoryStore
+    from formcheck.outputs.history.store import HistoryStore
 
     with HistoryStore.open(os.environ["FORMCHECK_DB"]) as store:
         live_rows = [r for r in store.sessions() if r.kind == "live"]
@@ -322,17 +322,17 @@ class _NobodyEstimator:
     name = "none"
 
     def estimate(self, frame):
-        from formcheck.frame import PoseFrame
+        from formcheck.pose.frame import PoseFrame
 
         return PoseFrame.empty(frame.t_s, frame.index, (4, 4))
 
 
 @pytest.mark.parametrize("pipelined", [True, False])
 def test_pause_and_reset_from_the_keyboard(pipelined):
-    from formcheck.exercises import load_exercise
+    from formcheck.judge.exercises import load_exercise
     from formcheck.live.coach import CoachOptions, LiveCoach
     from formcheck.live.screen import Action
-    from formcheck.sources import SourceInfo
+    from formcheck.sources.media import SourceInfo
 
     keys = {5: Action.PAUSE, 8: Action.PAUSE, 20: Action.RESET, 40: Action.QUIT}
     screen = _FakeScreen(keys)
@@ -372,9 +372,9 @@ def test_the_next_frame_is_estimated_while_the_previous_one_is_shown():
     # estimate has begun: that happens only if estimating never waits for the screen.
     import threading
 
-    from formcheck.exercises import load_exercise
+    from formcheck.judge.exercises import load_exercise
     from formcheck.live.coach import CoachOptions, LiveCoach
-    from formcheck.sources import SourceInfo
+    from formcheck.sources.media import SourceInfo
 
     showing, estimating = threading.Event(), threading.Event()
     overlapped: list[bool] = []
@@ -408,9 +408,9 @@ def test_the_next_frame_is_estimated_while_the_previous_one_is_shown():
 
 def test_a_failing_model_ends_the_session_with_its_error():
     from formcheck.errors import ModelError
-    from formcheck.exercises import load_exercise
+    from formcheck.judge.exercises import load_exercise
     from formcheck.live.coach import CoachOptions, LiveCoach
-    from formcheck.sources import SourceInfo
+    from formcheck.sources.media import SourceInfo
 
     class Failing(_NobodyEstimator):
         def estimate(self, frame):

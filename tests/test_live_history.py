@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from formcheck.history.record import DEFAULT_CHECKPOINT_EVERY_S
-from formcheck.history.store import HistoryStore, session_status
+from formcheck.outputs.history.sessions import DEFAULT_CHECKPOINT_EVERY_S
+from formcheck.outputs.history.store import HistoryStore, session_status
 from tests.test_live import LIVE
 
 pytestmark = pytest.mark.real_data

@@ -7,9 +7,9 @@ torso lengths), ``back_not_arched`` an ordinary limit in the top phase (at most 
 
 import pytest
 
-from formcheck.exercises import Status, load_exercise
-from formcheck.scoring import Scorer
-from formcheck.timer import FrameState
+from formcheck.judge.exercises import Status, load_exercise
+from formcheck.judge.scoring import Scorer
+from formcheck.judge.timer import FrameState
 from tests.posebuild import moved, side_view
 
 # Shoulder (300, 800) to knee (660, 620): at x = 460 the line is at y = 720.

@@ -4,9 +4,9 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.pipeline import record
-from formcheck.recording import load_recording, save_recording
-from formcheck.sources import VideoFileSource
+from formcheck.pose.estimate import record
+from formcheck.pose.recording import load_recording, save_recording
+from formcheck.sources.media import VideoFileSource
 from tests.test_plank_clips import MODEL
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]

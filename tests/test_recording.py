@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from formcheck.errors import RecordingError
-from formcheck.frame import PoseFrame
-from formcheck.pipeline import Cleaner, clean
-from formcheck.recording import FORMAT_VERSION, Recording, load_recording, save_recording
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.smoothing import Cleaner, clean
+from formcheck.pose.recording import FORMAT_VERSION, Recording, load_recording, save_recording
 
 
 def _frames(n=5):

@@ -11,9 +11,9 @@ import dataclasses
 
 import pytest
 
-from formcheck.exercises import Status, load_exercise
-from formcheck.exercises.reference import PhaseReferences
-from formcheck.scoring import Scorer
+from formcheck.judge.exercises import Status, load_exercise
+from formcheck.judge.exercises.personal_reference import PhaseReferences
+from formcheck.judge.scoring import Scorer
 from tests.posebuild import moved, side_view
 
 STAND = {"shoulder": (500, 200), "hip": (500, 500), "knee": (505, 700), "ankle": (500, 900),
@@ -63,7 +63,7 @@ def test_the_reference_follows_the_latest_standing_frames():
     refs = PhaseReferences({"heels_down": "up"})
 
     def feed(t_s, phase, measured):
-        from formcheck.exercises.evaluation import CheckResult, Evaluation
+        from formcheck.judge.exercises.evaluation import CheckResult, Evaluation
         result = CheckResult(id="heels_down", status=Status.PASS, value=None, unit="body", min=None, max=0.3,
                              cue="", landmarks=(), measured=measured)
         refs.update(t_s, Evaluation(exercise="x", in_position=True, view_ok=True, side="left", view_cue=None,

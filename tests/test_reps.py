@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.reps import RepCounter
-from formcheck.timer import FrameState
+from formcheck.judge.reps import RepCounter
+from formcheck.judge.timer import FrameState
 
 V, F, N, C = FrameState.VALID, FrameState.FAULT, FrameState.NOT_IN_POSITION, FrameState.CANNOT_SEE
 
@@ -161,9 +161,9 @@ def test_alternating_rep_counts_at_the_end_once_its_top_is_reached():
 
 
 def test_the_summary_line_names_done_good_and_target():
-    from formcheck.reps import Rep
-    from formcheck.scoring import Score
-    from formcheck.timer import HoldSummary
+    from formcheck.judge.reps import Rep
+    from formcheck.judge.scoring import Score
+    from formcheck.judge.timer import HoldSummary
 
     reps = (Rep(0.0, 1.0, 4.0, 4.5, (), True), Rep(5.0, 5.5, 6.0, 6.5, ("hips_high_enough",), False))
     score = Score("glute_bridge", "Glute bridge", (None, None), 7.0, HoldSummary(0.0, 0.0, 0, (), None), [], {},

@@ -11,11 +11,11 @@ import csv
 
 import pytest
 
-from formcheck.exercises import load_exercise
-from formcheck.pipeline import clean
-from formcheck.recording import load_recording
-from formcheck.report.json_report import report_dict
-from formcheck.scoring import Scorer
+from formcheck.judge.exercises import load_exercise
+from formcheck.pose.smoothing import clean
+from formcheck.pose.recording import load_recording
+from formcheck.outputs.json_report import report_dict
+from formcheck.judge.scoring import Scorer
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.exercises import load_exercise
-from formcheck.pipeline import clean
-from formcheck.recording import load_recording
-from formcheck.scoring import Scorer
-from formcheck.timer import FrameState
+from formcheck.judge.exercises import load_exercise
+from formcheck.pose.smoothing import clean
+from formcheck.pose.recording import load_recording
+from formcheck.judge.scoring import Scorer
+from formcheck.judge.timer import FrameState
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

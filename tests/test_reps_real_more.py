@@ -17,13 +17,13 @@ import statistics
 
 import pytest
 
-from formcheck.exercises import load_exercise
-from formcheck.exercises.geometry import joint_angle_deg
-from formcheck.landmarks import Landmark
-from formcheck.pipeline import clean
-from formcheck.recording import load_recording
-from formcheck.scoring import Scorer
-from formcheck.timer import FrameState
+from formcheck.judge.exercises import load_exercise
+from formcheck.judge.exercises.geometry import joint_angle_deg
+from formcheck.pose.landmarks import Landmark
+from formcheck.pose.smoothing import clean
+from formcheck.pose.recording import load_recording
+from formcheck.judge.scoring import Scorer
+from formcheck.judge.timer import FrameState
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

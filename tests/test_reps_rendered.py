@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.exercises import load_exercise
-from formcheck.pipeline import clean, record
-from formcheck.scoring import Scorer
-from formcheck.studio import render_clip
-from formcheck.studio.motions import EXERCISES
+from formcheck.judge.exercises import load_exercise
+from formcheck.pose.estimate import record
+from formcheck.pose.smoothing import clean
+from formcheck.judge.scoring import Scorer
+from formcheck_studio import render_clip
+from formcheck_studio.motions import EXERCISES
 
 pytestmark = pytest.mark.slow
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from formcheck.exercises import load_exercise
-from formcheck.scoring import MOTION_WINDOW_S, Scorer, classify, score_frames
-from formcheck.timer import FrameState
+from formcheck.judge.exercises import load_exercise
+from formcheck.judge.scoring import MOTION_WINDOW_S, Scorer, classify, score_frames
+from formcheck.judge.timer import FrameState
 from tests.posebuild import moved, side_view
 from tests.test_exercise_rules import PLANK
 

@@ -1,8 +1,8 @@
 import numpy as np
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark
-from formcheck.smoothing import GateConfig, OneEuroSmoother, SmootherConfig, VisibilityGate
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import Landmark
+from formcheck.pose.smoothing import GateConfig, OneEuroSmoother, SmootherConfig, VisibilityGate
 
 
 def pose(t_s, x=0.5, visibility=1.0, missing=()):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from formcheck.errors import CameraError, SourceError
-from formcheck.sources import CameraSource, ImageSource, VideoFileSource, open_source
+from formcheck.sources.media import CameraSource, ImageSource, VideoFileSource, open_source
 from tests.videos import write_video
 
 
@@ -27,7 +27,7 @@ def test_span_selection_splits_a_clip_without_losing_or_repeating_frames(tmp_pat
 
 
 def test_a_wall_span_after_the_first_watches_the_two_seconds_before_it_at_ten_frames_a_second(tmp_path):
-    from formcheck.pipeline import WALL_WARMUP_FPS, WALL_WARMUP_S, _span_source
+    from formcheck.pose.estimate import WALL_WARMUP_FPS, WALL_WARMUP_S, _span_source
 
     times = [i / 25 for i in range(150)]  # 6 s at 25 fps
     path = write_video(tmp_path / "clip.mp4", times)
@@ -108,7 +108,7 @@ def test_camera_that_cannot_be_opened_is_a_camera_error():
 
 
 def test_prefetched_frames_are_the_source_frames_in_order(tmp_path):
-    from formcheck.sources import Prefetched
+    from formcheck.sources.media import Prefetched
 
     path = write_video(tmp_path / "c.mp4", [i / 25 for i in range(40)])
     direct = list(VideoFileSource(path))
@@ -120,7 +120,7 @@ def test_prefetched_frames_are_the_source_frames_in_order(tmp_path):
 def test_prefetched_raises_the_sources_error_and_stops_when_the_consumer_does():
     import threading
 
-    from formcheck.sources import Prefetched, VideoFrame
+    from formcheck.sources.media import Prefetched, VideoFrame
 
     def failing():
         yield VideoFrame(0, 0.0, np.zeros((2, 2, 3), np.uint8))
@@ -142,7 +142,7 @@ def test_prefetched_raises_the_sources_error_and_stops_when_the_consumer_does():
 
 
 def test_video_writer_keeps_colours_and_frame_times(tmp_path):
-    from formcheck.video_writer import VideoWriter
+    from formcheck.outputs.video_writer import VideoWriter
 
     # The overlay's colours, on an odd-sized frame (padded to even for H.264 4:2:0).
     colours = [(90, 200, 60), (40, 40, 230), (160, 160, 160), (0, 170, 240), (255, 255, 255), (0, 0, 0)]
@@ -163,7 +163,7 @@ def test_video_writer_keeps_colours_and_frame_times(tmp_path):
 
 @pytest.mark.parametrize("span", [(0.0, None), (1.3, None), (0.0, 2.1)])
 def test_sampled_reads_keep_exactly_the_frames_a_full_decode_keeps(tmp_path, monkeypatch, span):
-    from formcheck import sources
+    from formcheck.sources import media as sources
 
     path = write_video(tmp_path / "b.mp4", [i / 30 for i in range(120)], size_wh=(96, 64))
     expected, last = [], None

@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from formcheck.errors import FormcheckError
-from formcheck.landmarks import Landmark
-from formcheck.studio import GroundTruth, UnknownExerciseError, UnknownFaultError, render_clip
-from formcheck.studio.camera import VIEW_AZIMUTH_DEG, Camera
-from formcheck.studio.cli import VIEWS, studio
-from formcheck.studio.clip import occluded_landmarks, plan_clip
-from formcheck.studio.mannequin import BodyDims, Pose, forward_kinematics, leg_ik_angles, two_link_ik
-from formcheck.studio.motions import PLANK_HIPS_HIGH_DEG, WALL_SIT_HIPS_HIGH_FRAC
+from formcheck.pose.landmarks import Landmark
+from formcheck_studio import GroundTruth, UnknownExerciseError, UnknownFaultError, render_clip
+from formcheck_studio.camera import VIEW_AZIMUTH_DEG, Camera
+from formcheck.cli.studio import VIEWS, studio
+from formcheck_studio.clip import occluded_landmarks, plan_clip
+from formcheck_studio.mannequin import BodyDims, Pose, forward_kinematics, leg_ik_angles, two_link_ik
+from formcheck_studio.motions import PLANK_HIPS_HIGH_DEG, WALL_SIT_HIPS_HIGH_FRAC
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 L = Landmark

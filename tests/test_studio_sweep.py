@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.studio.accuracy import EXERCISE_MEASURES, near_side
-from formcheck.studio.clip import StudioInputError, plan_clip
+from formcheck_studio.accuracy import EXERCISE_MEASURES, near_side
+from formcheck_studio.clip import StudioInputError, plan_clip
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from formcheck.timer import FrameState, HoldTimer, Phase, TimerConfig, fault_spans
+from formcheck.judge.timer import FrameState, HoldTimer, Phase, TimerConfig, fault_spans
 
 V, F, N, C = FrameState.VALID, FrameState.FAULT, FrameState.NOT_IN_POSITION, FrameState.CANNOT_SEE
 W, S, H, P = Phase.WAITING, Phase.SETTLING, Phase.HOLDING, Phase.PAUSED

@@ -1,4 +1,4 @@
-"""The wall stage (formcheck.wall): synthetic images with hand-computed gaps, rendered wall sits with
+"""The wall stage (formcheck.pose.wall): synthetic images with hand-computed gaps, rendered wall sits with
 exact geometry, and the real wall-sit clips."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import NUM_LANDMARKS, Landmark as L
-from formcheck.sources import VideoFrame
-from formcheck.wall import WallObservation, WallTracker, draw_wall, from_arrays, to_arrays
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark as L
+from formcheck.sources.media import VideoFrame
+from formcheck.outputs.wall_drawing import draw_wall
+from formcheck.pose.wall import WallObservation, WallTracker, from_arrays, to_arrays
 
 W, H = 480, 560       # tall enough that the wall shows well above and below the body
 WALL_X = 300          # px: the edge-on wall, a vertical edge
@@ -166,17 +167,17 @@ STUDIO_OFF_MIN = 0.19         # torso lengths: back_off_wall holds read 0.21-0.2
 
 def _studio_hold(fault: str | None, view: str, seed: int) -> tuple[list[WallObservation], list[bool]]:
     """The hold's wall observations, and for each frame whether its posture alone would infer a
-    support (:func:`formcheck.wall.support.supported_posture`, asked whether or not a wall is seen).
+    support (:func:`formcheck.pose.wall.support.supported_posture`, asked whether or not a wall is seen).
     The clear-space test is left out of the latter: the rendered floor's shadows already refuse every
     frame, and the question here is what the posture says."""
     import cv2
 
-    from formcheck.estimators import SolutionsEstimator
-    from formcheck.studio.clip import plan_clip
-    from formcheck.wall.body import torso_of
-    from formcheck.wall.contour import back_contour
-    from formcheck.wall.support import SupportParams, supported_posture
-    from formcheck.wall.tracker import person_mask
+    from formcheck.pose.estimators import SolutionsEstimator
+    from formcheck_studio.clip import plan_clip
+    from formcheck.pose.wall.body import torso_of
+    from formcheck.pose.wall.contour import back_contour
+    from formcheck.pose.wall.support import SupportParams, supported_posture
+    from formcheck.pose.wall.tracker import person_mask
 
     plan = plan_clip("wall_sit", fault, view, seconds=6.0, seed=seed)
     hold = plan.truth.holds[0]
@@ -220,8 +221,8 @@ def test_studio_back_off_wall_is_seen_past_the_bodys_shadow_on_the_floor():
     # edge for the wall (0.30 torso lengths in front of it; lumbar gap -0.01, a back off the wall read
     # as pressed to it). Edges below the hips are now also found in colour: the junction is seen from
     # the first seated frames, and the line stays on it (lumbar gap 0.28).
-    from formcheck.estimators import make_estimator
-    from formcheck.studio.clip import plan_clip
+    from formcheck.pose.estimators import make_estimator
+    from formcheck_studio.clip import plan_clip
 
     plan = plan_clip("wall_sit", "back_off_wall", "side", seconds=10.0, seed=22, size=(640, 360), fps=10.0)
     hold = plan.truth.holds[0]
@@ -247,8 +248,8 @@ def test_studio_front_view_finds_no_wall():
 # --- real clips ----------------------------------------------------------------------------
 
 def _real(shared_data: Path, name: str, start_s: float, end_s: float, fps: float) -> list[tuple[float, WallObservation]]:
-    from formcheck.estimators import SolutionsEstimator
-    from formcheck.sources import VideoFileSource
+    from formcheck.pose.estimators import SolutionsEstimator
+    from formcheck.sources.media import VideoFileSource
 
     est = SolutionsEstimator(segmentation=True)
     tracker = WallTracker()

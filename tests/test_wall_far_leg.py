@@ -14,12 +14,12 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.exercises import EvalContext, Status, load_exercise
-from formcheck.exercises.checks import CannotSee, Scene, compile_condition, measure
-from formcheck.exercises.schema import LeftRight
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark
-from formcheck.smoothing import GateConfig, VisibilityGate
+from formcheck.judge.exercises import EvalContext, Status, load_exercise
+from formcheck.judge.exercises.checks import CannotSee, Scene, compile_condition, measure
+from formcheck.judge.exercises.schema import LeftRight
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import Landmark
+from formcheck.pose.smoothing import GateConfig, VisibilityGate
 from tests.posebuild import WH, side_view
 
 # Wall sit facing right, back on a wall at x = 250: hip angle 90 degrees. side_view puts the far

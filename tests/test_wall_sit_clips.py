@@ -2,9 +2,9 @@
 
 import pytest
 
-from formcheck.exercises import load_exercise
-from formcheck.recording import load_recording
-from formcheck.report.session import score_recording
+from formcheck.judge.exercises import load_exercise
+from formcheck.pose.recording import load_recording
+from formcheck.engine.recorded import score_recording
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 
@@ -78,8 +78,8 @@ LEAP = "videos/wall-sit/leap-wall-sit.mp4"
 
 def test_a_seamless_white_wall_is_inferred_from_the_held_posture_and_the_hold_counts(recorded):
     # Three-quarter view, a cyclorama with no visible wall line: the support is inferred from a
-    # posture that cannot be held unsupported (formcheck.wall.support), with its confidence capped.
-    from formcheck.wall import WallTrackerConfig
+    # posture that cannot be held unsupported (formcheck.pose.wall.support), with its confidence capped.
+    from formcheck.pose.wall import WallTrackerConfig
 
     rec = load_recording(recorded(LEAP, wall=True, model=MODEL))
     score, _ = score_recording(rec, load_exercise("wall_sit"))

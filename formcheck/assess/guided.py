@@ -29,12 +29,12 @@ from typing import Literal, Protocol
 from formcheck.assess import measures as m
 from formcheck.assess.steps import Step
 from formcheck.errors import FormcheckError
-from formcheck.exercises.views import judge_view
-from formcheck.frame import PoseFrame
-from formcheck.sources import VideoFrame
+from formcheck.judge.exercises.views import judge_view
+from formcheck.pose.frame import PoseFrame
+from formcheck.sources.media import VideoFrame
 
 # Which way each step needs the person to face. The width ratio (shoulder and hip width over torso
-# length, formcheck.exercises.views) reads 0.1-0.2 side-on and 0.5-0.7 facing the camera.
+# length, formcheck.judge.exercises.views) reads 0.1-0.2 side-on and 0.5-0.7 facing the camera.
 STEP_VIEWS: dict[str, Literal["front", "side"]] = {
     "front": "front", "side": "side", "stance_left": "front", "stance_right": "front", "squat": "front",
 }

@@ -1,4 +1,4 @@
-"""Posture and balance measures of one :class:`~formcheck.frame.PoseFrame`, with units in the names.
+"""Posture and balance measures of one :class:`~formcheck.pose.frame.PoseFrame`, with units in the names.
 
 Every function is pure and returns ``nan`` when a landmark it needs is missing, so a series of
 frames can be summarised with the gaps left out (see :mod:`formcheck.assess.report`).
@@ -23,8 +23,8 @@ from typing import Sequence
 
 import numpy as np
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark as L
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import Landmark as L
 
 NAN = float("nan")
 _PAIRS_HEAD = ((L.left_ear, L.right_ear), (L.left_eye_outer, L.right_eye_outer))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.estimators import PoseEstimator
-from formcheck.frame import PoseFrame
-from formcheck.sources import VideoFrame
+from formcheck.pose.estimators import PoseEstimator
+from formcheck.pose.frame import PoseFrame
+from formcheck.sources.media import VideoFrame
 
 
 def flip_frame(frame: VideoFrame) -> VideoFrame:
@@ -66,6 +66,6 @@ class MirrorAveragingEstimator:
 
 def make_mirror_estimator(model: str = "full") -> MirrorAveragingEstimator:
     """Two instances of ``model`` (one per image orientation) behind a :class:`MirrorAveragingEstimator`."""
-    from formcheck.estimators import make_estimator
+    from formcheck.pose.estimators import make_estimator
 
     return MirrorAveragingEstimator(make_estimator(model), make_estimator(model))

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.annotate import draw_skeleton, put_label
+from formcheck.outputs.skeleton import draw_skeleton, put_label
 from formcheck.assess.guided import GuideStatus
-from formcheck.frame import PoseFrame
-from formcheck.sources import VideoFrame
+from formcheck.pose.frame import PoseFrame
+from formcheck.sources.media import VideoFrame
 
 
 def _header_lines(status: GuideStatus) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from formcheck.history.records import Measure
+from formcheck.outputs.history.rows import Measure
 
 # The estimator's world landmarks are metres of a body of about average size: on the studio's
 # bodies (1.58-1.90 m) their lengths came out 1-25 % short. Lengths carry this relative uncertainty.

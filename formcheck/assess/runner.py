@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from formcheck.assess.report import Result, weaker_side
-from formcheck.frame import PoseFrame
+from formcheck.pose.frame import PoseFrame
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class AssessmentReport:
 
 def make_estimator_for(model: str, mirror_average: bool):
     from formcheck.assess.mirror import make_mirror_estimator
-    from formcheck.estimators import make_estimator
+    from formcheck.pose.estimators import make_estimator
 
     return make_mirror_estimator(model) if mirror_average else make_estimator(model)
 
@@ -86,9 +86,9 @@ def finish_assessment(poses: Mapping[str, list[PoseFrame]], model_name: str, mir
                       out_dir: Path, db: Path | None, notes: Sequence[str] = ()) -> AssessmentReport:
     """Measure, write report.html and save the measures to the history."""
     from formcheck.assess.html import render_html
-    from formcheck.history.store import open_store
+    from formcheck.outputs.history.store import open_store
 
-    from formcheck.report.json_report import write_json
+    from formcheck.outputs.json_report import write_json
 
     results = analyse(poses, mirror_average)
     weaker = weaker_side(results)

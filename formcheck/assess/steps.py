@@ -10,7 +10,7 @@ import numpy as np
 
 from formcheck.assess import measures as m
 from formcheck.assess.report import Result, result, single_result, spread_error
-from formcheck.frame import PoseFrame
+from formcheck.pose.frame import PoseFrame
 
 # The first and last part of a step are getting into and out of position, not the posture.
 SETTLE_FRACTION = 0.15

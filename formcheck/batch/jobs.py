@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from formcheck.errors import FormcheckError
-from formcheck.recording import SUFFIX
-from formcheck.sources import VIDEO_SUFFIXES
+from formcheck.pose.recording import SUFFIX
+from formcheck.sources.media import VIDEO_SUFFIXES
 
 
 @dataclass(frozen=True)

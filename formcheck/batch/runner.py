@@ -13,7 +13,7 @@ from formcheck.batch.jobs import ClipJob
 from formcheck.batch.summary import write_summary
 from formcheck.batch.work import ClipOutcome, ClipTask, is_up_to_date
 from formcheck.errors import FormcheckError
-from formcheck.estimators import SCORE_MODEL
+from formcheck.pose.estimators import SCORE_MODEL
 
 SEND_BYTES_MAX = 50 * 1024 * 1024
 """--send-bytes sends clips up to this size; larger ones go by path (workers must see them)."""
@@ -46,7 +46,7 @@ class _Calibrations:
         self._known: dict[tuple[str, str | None], tuple[object, str]] = {}
 
     def _get(self, exercise: str, profile: str | None) -> tuple[object, str]:
-        from formcheck.exercises import load_exercise
+        from formcheck.judge.exercises import load_exercise
 
         key = (exercise, profile)
         if key not in self._known:
@@ -113,7 +113,7 @@ def _remember(outcome: ClipOutcome, db: str | os.PathLike[str] | None, profile: 
     """Into the session history, from the driver: workers on other machines do not share its database."""
     if outcome.result is None:
         return
-    from formcheck.history import remember_score
+    from formcheck.outputs.history import remember_score
 
     remember_score(outcome.result, db=db, profile=profile, warn=warn)  # type: ignore[arg-type]
 

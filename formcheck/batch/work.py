@@ -109,8 +109,8 @@ def score_clip(task: ClipTask) -> ClipOutcome:
 
 def _score(task: ClipTask, row: dict) -> ClipOutcome:
     from formcheck.batch.fingerprint import calibration_sha256
-    from formcheck.exercises import load_exercise
-    from formcheck.report.session import SessionResult, score_recording
+    from formcheck.judge.exercises import load_exercise
+    from formcheck.engine.recorded import SessionResult, score_recording
 
     exercise = load_exercise(task.exercise, profile=task.profile)
     if calibration_sha256(exercise, task.profile) != task.calibration_sha256:
@@ -147,7 +147,7 @@ def _clip_file(task: ClipTask) -> Iterator[Path]:
 
 
 def recording_path(out_dir: Path, stem: str) -> Path:
-    from formcheck.recording import SUFFIX
+    from formcheck.pose.recording import SUFFIX
 
     return out_dir / f"{stem}{SUFFIX}"
 
@@ -156,8 +156,8 @@ def _recording_for(task: ClipTask, clip: Path, out_dir: Path, wall: bool = False
     """``(recording, estimated)``: a recording given as the source, the cached one when it was made
     from the same clip content and model, else a fresh estimate (one process: the batch already
     keeps every core busy with one clip each), cached for the next calibration change."""
-    from formcheck.pipeline import record
-    from formcheck.recording import is_recording_path, load_recording, save_recording
+    from formcheck.pose.estimate import record
+    from formcheck.pose.recording import is_recording_path, load_recording, save_recording
 
     if is_recording_path(clip):
         return load_recording(clip), False
@@ -185,21 +185,21 @@ def _matches(meta: dict, task: ClipTask) -> bool:
 def _write_reports(task: ClipTask, score, overlays, exercise, recording, clip: Path, out_dir: Path) -> dict[str, Path]:
     """report.json and timeline.png, the annotated video when asked, then report.html.
 
-    Like :func:`formcheck.report.session.score_source`, but the reports name the original clip
+    Like :func:`formcheck.engine.recorded.score_source`, but the reports name the original clip
     (not the cached recording they were scored from), and carry no history trend: a batch mixes
     patients, so "your last ten sessions" would be someone else's.
     """
-    from formcheck.recording import is_recording_path
-    from formcheck.report.html_report import worst_moments, write_html
-    from formcheck.report.json_report import report_dict, write_json
-    from formcheck.report.timeline import write_timeline
+    from formcheck.pose.recording import is_recording_path
+    from formcheck.outputs.html_report import worst_moments, write_html
+    from formcheck.outputs.json_report import report_dict, write_json
+    from formcheck.outputs.timeline import write_timeline
 
     files = {"report.json": write_json(report_dict(score, task.source, recording.meta.get("model")),
                                        out_dir / "report.json"),
              "timeline.png": write_timeline(score, exercise, out_dir / "timeline.png")}
     stills: dict = {}
     if task.video and not is_recording_path(clip):
-        from formcheck.report.annotated import write_annotated
+        from formcheck.outputs.annotated_video import write_annotated
 
         stills = write_annotated(clip, overlays, out_dir / "annotated.mp4", exercise.hold_min_s,
                                  [t for t, _, _ in worst_moments(score)])
@@ -222,6 +222,6 @@ def _score_columns(score, recording, estimated: bool, out_dir: Path, files: dict
 
 
 def _write_stamp(out_dir: Path, stamp: dict) -> None:
-    from formcheck.report.json_report import write_json
+    from formcheck.outputs.json_report import write_json
 
     write_json(stamp, out_dir / STAMP_NAME)

@@ -1,7 +1,7 @@
 """Calibrating an exercise: personal thresholds from a reference hold (``reference``), default
 thresholds fitted on labelled clips (``fit``), and writing calibration files (``profiles``).
 
-The command group is :data:`formcheck.calibrate.cli.calibrate`.
+The command group is :data:`formcheck.cli.calibrate.calibrate`.
 """
 
 from formcheck.calibrate.fit import FitResult, LabelMap, fit_exercise, read_labels

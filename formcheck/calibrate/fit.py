@@ -20,8 +20,8 @@ import numpy as np
 from formcheck.calibrate.measure import Measured, check_thresholds
 from formcheck.calibrate.roc import Roc, ThresholdFit, balanced_accuracy, best_threshold, f1_score, roc_curve
 from formcheck.errors import FormcheckError
-from formcheck.exercises import Exercise
-from formcheck.recording import SUFFIX
+from formcheck.judge.exercises import Exercise
+from formcheck.pose.recording import SUFFIX
 
 Span = tuple[float, float, str]
 

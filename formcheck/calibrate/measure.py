@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.exercises import Exercise, Threshold
-from formcheck.frame import PoseFrame
-from formcheck.pipeline import clean, load_poses
-from formcheck.scoring import Scorer
+from formcheck.judge.exercises import Exercise, Threshold
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.estimate import load_poses
+from formcheck.pose.smoothing import clean
+from formcheck.judge.scoring import Scorer
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from formcheck.errors import FormcheckError
-from formcheck.exercises.library import user_profiles_dir
+from formcheck.judge.exercises.library import user_profiles_dir
 
 
 @dataclass(frozen=True)

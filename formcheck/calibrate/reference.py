@@ -16,7 +16,7 @@ import numpy as np
 
 from formcheck.calibrate.measure import Measured, check_thresholds
 from formcheck.errors import FormcheckError
-from formcheck.exercises import Exercise
+from formcheck.judge.exercises import Exercise
 
 MIN_STEADY_S = 3.0
 TRIM_S = 0.5

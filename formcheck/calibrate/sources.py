@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formcheck.recording import Recording, make_meta
+from formcheck.pose.recording import Recording, make_meta
 
 
 def is_camera(source: str) -> bool:
@@ -17,8 +17,8 @@ def record_camera(index: str, seconds: float, model: str = "full", countdown_s: 
     Not exercised by the test suite (no camera on CI machines); it uses the same camera source and
     estimator as ``formcheck live``.
     """
-    from formcheck.estimators import make_estimator
-    from formcheck.sources import open_source
+    from formcheck.pose.estimators import make_estimator
+    from formcheck.sources.media import open_source
 
     source = open_source(index)
     estimator = make_estimator(model)
@@ -36,7 +36,7 @@ def record_camera(index: str, seconds: float, model: str = "full", countdown_s: 
 
 
 def load_source(source: str | Path, model: str = "full", camera_seconds: float = 10.0, progress=None) -> Recording:
-    from formcheck.pipeline import load_poses
+    from formcheck.pose.estimate import load_poses
 
     if is_camera(str(source)):
         return record_camera(str(source), camera_seconds, model)

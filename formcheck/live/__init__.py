@@ -3,7 +3,7 @@
 The loop reads like a sentence — capture the newest frame, estimate, clean, score, pick a cue, show,
 say — and each step is a small object with one verb:
 
-* :class:`~formcheck.live.capture.LatestFrameCapture` — a thread that keeps only the newest frame.
+* :class:`~formcheck.sources.capture.LatestFrameCapture` — a thread that keeps only the newest frame.
 * :class:`~formcheck.live.cues.CueSelector` — one cue at a time, held long enough to read.
 * :class:`~formcheck.live.screen.Screen` — the OpenCV window and its keys.
 * :class:`~formcheck.live.voice.Voice` — optional spoken cues, rate-limited, never an error.

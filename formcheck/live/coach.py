@@ -16,18 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from formcheck.errors import CameraError, FormcheckError
-from formcheck.exercises import Exercise
-from formcheck.frame import PoseFrame
-from formcheck.live.capture import Captured, LatestFrameCapture
+from formcheck.judge.exercises import Exercise
+from formcheck.pose.frame import PoseFrame
+from formcheck.sources.capture import Captured, LatestFrameCapture
 from formcheck.live.cues import CueSelector, brightness, setup_cue
 from formcheck.live.estimation import EstimationStage
 from formcheck.live.screen import Action, Screen, Status
 from formcheck.live.voice import Voice
-from formcheck.pipeline import Cleaner
-from formcheck.report.overlay import Overlay
-from formcheck.scoring import Score, Scorer
-from formcheck.sources import SourceInfo, VideoFrame
-from formcheck.timer import Phase, Snapshot
+from formcheck.pose.smoothing import Cleaner
+from formcheck.outputs.overlay import Overlay
+from formcheck.judge.scoring import Score, Scorer
+from formcheck.sources.media import SourceInfo, VideoFrame
+from formcheck.judge.timer import Phase, Snapshot
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class LiveCoach:
                  options: CoachOptions = CoachOptions(),
                  on_progress: Callable[[Snapshot], None] | None = None, wall=None) -> None:
         self.exercise = exercise
-        # The wall stage (formcheck.wall.WallTracker) for wall exercises: it reads the estimator's
+        # The wall stage (formcheck.pose.wall.WallTracker) for wall exercises: it reads the estimator's
         # segmentation mask, so it runs in the same job as the estimate.
         self.wall = wall
         # Called with the timer after every scored frame: the session history checkpoints from it.

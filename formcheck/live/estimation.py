@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from formcheck.live.capture import Captured, LatestFrameCapture
+from formcheck.sources.capture import Captured, LatestFrameCapture
 
 Job = TypeVar("Job")
 

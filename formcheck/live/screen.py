@@ -16,9 +16,9 @@ from enum import Enum
 import cv2
 import numpy as np
 
-from formcheck.annotate import Stamps, put_label
+from formcheck.outputs.skeleton import Stamps, put_label
 from formcheck.errors import FormcheckError
-from formcheck.report.overlay import Overlay, draw_overlay
+from formcheck.outputs.overlay import Overlay, draw_overlay
 
 PAIN_NOTICE = "Stop if you feel pain"
 TIMER_SCALE = 1.6  # the timer must be readable from a mat two or three metres away

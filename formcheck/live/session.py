@@ -10,18 +10,18 @@ from pathlib import Path
 
 from collections.abc import Callable
 
-from formcheck.exercises import Exercise
-from formcheck.history import trend_for_report
-from formcheck.history.errors import HistoryError
-from formcheck.history.record import Checkpointer
-from formcheck.history.store import HistoryStore
-from formcheck.recording import Recording, save_recording
-from formcheck.report.html_report import write_html
-from formcheck.report.json_report import report_dict, write_json
-from formcheck.report.session import SessionResult
-from formcheck.report.timeline import write_timeline
-from formcheck.scoring import Score
-from formcheck.timer import Snapshot
+from formcheck.judge.exercises import Exercise
+from formcheck.outputs.history import trend_for_report
+from formcheck.outputs.history.errors import HistoryError
+from formcheck.outputs.history.sessions import Checkpointer
+from formcheck.outputs.history.store import HistoryStore
+from formcheck.pose.recording import Recording, save_recording
+from formcheck.outputs.html_report import write_html
+from formcheck.outputs.json_report import report_dict, write_json
+from formcheck.engine.recorded import SessionResult
+from formcheck.outputs.timeline import write_timeline
+from formcheck.judge.scoring import Score
+from formcheck.judge.timer import Snapshot
 
 APP = "formcheck"
 RECORDING_NAME = "session.poses.npz"

@@ -1,0 +1,250 @@
+"""Finding, reading and validating exercise and calibration files."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from formcheck.errors import ExerciseError
+from formcheck.judge.exercises.exercise import Exercise, Threshold
+from formcheck.judge.exercises.landmark_refs import SIDES
+from formcheck.judge.exercises.schema import CalibrationFile, ExerciseFile, format_validation_error
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+
+PROFILES_ENV = "FORMCHECK_PROFILES"
+"""Environment variable naming the user's profile folder (tests point it at a temporary folder)."""
+
+
+@dataclass(frozen=True)
+class DataDirs:
+    poses: tuple[Path, ...]
+    calibration: tuple[Path, ...]
+    profiles: tuple[Path, ...] = ()  # each holds <profile name>/<exercise>.toml; the first is the user's own
+
+
+def user_profiles_dir() -> Path:
+    """Where ``formcheck calibrate`` writes a person's profiles: ``$FORMCHECK_PROFILES``, else the
+    user's data directory (``platformdirs``), so a profile survives reinstalling the package."""
+    override = os.environ.get(PROFILES_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path  # imported here: only profile look-ups need it
+
+    return user_data_path("formcheck", appauthor=False) / "profiles"
+
+
+def data_dirs() -> DataDirs:
+    """Where exercise, calibration and profile files are looked up, first match wins.
+
+    Profiles: the user's own folder first (:func:`user_profiles_dir`), then the examples shipped in
+    ``calibration/profiles/``.
+    """
+    root = packaged_data_root()
+    return DataDirs(poses=(root / "poses",), calibration=(root / "calibration",),
+                    profiles=(user_profiles_dir(), root / "calibration" / "profiles"))
+
+
+def packaged_data_root() -> Path:
+    """The folder holding the exercise files (``poses/``) and thresholds (``calibration/``) that
+    ship inside the package. In a clone they are the repository's top-level folders, linked into
+    the package; a built wheel carries copies, so an installed formcheck never needs the clone."""
+    # Installed from a wheel or a clone, the package is a directory on disk, never a zip.
+    return Path(str(resources.files("formcheck")))
+
+
+def find_profile(profile: str | Path, exercise: str, calibration_dir: str | Path | None = None) -> Path:
+    """The profile file for ``exercise``: ``profile`` itself when it is a ``.toml`` path, else
+    ``<dir>/<profile>/<exercise>.toml`` in the profile folders of :func:`data_dirs` (or, when
+    ``calibration_dir`` is given, in ``<calibration_dir>/profiles`` and ``<calibration_dir>`` only).
+
+    The one place where profile names are resolved.
+    """
+    if str(profile).endswith(".toml"):
+        path = Path(profile)
+        if not path.is_file():
+            raise ExerciseError(f"{path}: calibration profile not found")
+        return path
+    name = str(profile).strip()
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ExerciseError(f"invalid profile name {name!r}: use letters, digits, '-' or '_', or a .toml path")
+    if calibration_dir is not None:
+        roots: tuple[Path, ...] = (Path(calibration_dir) / "profiles", Path(calibration_dir))
+    else:
+        # The bare calibration folder is kept as a last resort for profiles made before profiles/ existed.
+        roots = data_dirs().profiles + data_dirs().calibration
+    found = _find(tuple(r / name for r in roots), f"{exercise}.toml")
+    if found is None:
+        raise ExerciseError(f"no calibration profile {name!r} for exercise {exercise!r} (looked in "
+                            + ", ".join(str(r / name) for r in roots) + ")")
+    return found
+
+
+@dataclass(frozen=True)
+class ExerciseInfo:
+    name: str  # what load_exercise() accepts, e.g. "side_plank_left"
+    title: str
+    view: str
+    target: str  # "hold 60-120 s" or "8-12 reps"
+    path: Path
+
+
+def _read_toml(path: Path, what: str) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ExerciseError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ExerciseError(f"{path}: {what} is not valid TOML: {exc}") from None
+
+
+def _validate(model, raw: dict, path: Path, label: str):
+    """``model.model_validate(raw)``; a failure becomes one ExerciseError naming file, label and fields."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ExerciseError(format_validation_error(exc, path, label, raw)) from None
+
+
+def read_exercise_file(path: Path) -> ExerciseFile:
+    """Parse and validate one exercise file; errors name the file, exercise and field."""
+    raw = _read_toml(path, "exercise file")
+    label = f"exercise {raw.get('name', path.stem)!r}"
+    spec = _validate(ExerciseFile, raw, path, label)
+    if spec.name != path.stem:
+        raise ExerciseError(f"{path}: invalid {label}:\n  field name: expected the file's name "
+                            f"{path.stem!r}, got {spec.name!r}")
+    return spec
+
+
+def read_calibration(path: Path, spec: ExerciseFile, *, partial: bool = False,
+                     clip: bool = False) -> dict[str, Threshold]:
+    """Thresholds from one calibration file, checked against what ``spec`` declares.
+
+    A default calibration (``partial=False``) must set every declared threshold; a profile may set
+    only some. A value outside the exercise's safety bounds is an error, unless ``clip`` (profiles):
+    then it is clipped to the bound and the threshold remembers what was asked
+    (:meth:`Threshold.clip_note`), so no calibration can make an unsafe position pass.
+    """
+    raw = _read_toml(path, "calibration file")
+    label = f"calibration of exercise {spec.name!r}"
+    cal = _validate(CalibrationFile, raw, path, label)
+    problems = []
+    if cal.exercise != spec.name:
+        problems.append(f"field exercise: expected {spec.name!r}, got {cal.exercise!r}")
+    for name in sorted(set(cal.thresholds) - set(spec.thresholds)):
+        problems.append(f"field thresholds.{name}: not a threshold of this exercise "
+                        f"(expected one of {sorted(spec.thresholds)})")
+    if not partial:
+        for name in sorted(set(spec.thresholds) - set(cal.thresholds)):
+            problems.append(f"field thresholds.{name}: missing (every declared threshold needs a value)")
+    out = {}
+    for name, entry in cal.thresholds.items():
+        decl = spec.thresholds.get(name)
+        if decl is None:
+            continue
+        lo, hi = decl.bounds
+        value, requested = entry.value, None
+        if not lo <= entry.value <= hi:
+            if clip:
+                value, requested = min(max(entry.value, lo), hi), entry.value
+            else:
+                problems.append(f"field thresholds.{name}.value: expected a number within the safety bounds "
+                                f"[{lo}, {hi}], got {entry.value}")
+        out[name] = Threshold(name=name, value=value, unit=decl.unit, bounds=decl.bounds, about=decl.about,
+                              source=entry.source, origin="profile" if partial else "default", path=path,
+                              requested=requested)
+    if problems:
+        raise ExerciseError(f"{path}: invalid {label}:\n  " + "\n  ".join(problems))
+    return out
+
+
+def _find(dirs: tuple[Path, ...], filename: str) -> Path | None:
+    for d in dirs:
+        candidate = d / filename
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _exercise_files() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for d in data_dirs().poses:
+        if d.is_dir():
+            for path in sorted(d.glob("*.toml")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+def _split_side(name: str, files: dict[str, Path]) -> tuple[str, str | None]:
+    for side in SIDES:
+        base = name.removesuffix(f"_{side}")
+        if base != name and base in files:
+            return base, side
+    return name, None
+
+
+def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None = None,
+                  profile: str | Path | None = None) -> Exercise:
+    """Load an exercise by name (``"wall_sit"``, ``"side_plank_left"``) or from a ``.toml`` path.
+
+    Thresholds come from ``<calibration_dir>/<exercise>.toml`` (default: the shipped calibration).
+    ``profile`` overrides some of them: a path to a calibration file, or a name looked up by
+    :func:`find_profile`. Profile values outside the safety bounds are clipped to them.
+    """
+    text = str(name_or_path)
+    side = None
+    if text.endswith(".toml") or isinstance(name_or_path, Path):
+        path = Path(name_or_path)
+    else:
+        files = _exercise_files()
+        base, side = _split_side(text.strip().lower(), files)
+        if base not in files:
+            known = ", ".join(i.name for i in list_exercises()) or "none"
+            raise ExerciseError(f"unknown exercise {text!r}; known exercises: {known}")
+        path = files[base]
+    spec = read_exercise_file(path)
+    if spec.sides and side is None:
+        variants = " or ".join(f"{spec.name}_{s}" for s in spec.sides)
+        raise ExerciseError(f"exercise {spec.name!r} is done on one side at a time: choose {variants}")
+    if side is not None and side not in spec.sides:
+        raise ExerciseError(f"exercise {spec.name!r} has no {side} variant")
+
+    cal_dirs = (Path(calibration_dir),) if calibration_dir is not None else data_dirs().calibration
+    cal_path = _find(cal_dirs, f"{spec.name}.toml")
+    if cal_path is None:
+        raise ExerciseError(f"no calibration for exercise {spec.name!r}: expected {spec.name}.toml in "
+                            + ", ".join(str(d) for d in cal_dirs))
+    thresholds = read_calibration(cal_path, spec)
+    if profile is not None:
+        prof = find_profile(profile, spec.name, calibration_dir)
+        thresholds.update(read_calibration(prof, spec, partial=True, clip=True))
+    return Exercise(spec, thresholds, side=side, path=path, calibration_path=cal_path)  # type: ignore[arg-type]
+
+
+def list_exercises() -> list[ExerciseInfo]:
+    """Every exercise that can be loaded, one-sided variants listed per side, sorted by name."""
+    out = []
+    for name, path in _exercise_files().items():
+        spec = read_exercise_file(path)
+        if spec.hold:
+            target = f"hold {spec.hold.min_s:g}-{spec.hold.max_s:g} s"
+        else:
+            assert spec.reps is not None
+            target = f"{spec.reps.min_count}-{spec.reps.max_count} reps"
+        for side in spec.sides or (None,):
+            out.append(ExerciseInfo(
+                name=f"{name}_{side}" if side else name,
+                title=f"{spec.title} ({side})" if side else spec.title,
+                view=spec.view.kind, target=target, path=path,
+            ))
+    return sorted(out, key=lambda i: i.name)

@@ -1,0 +1,216 @@
+"""The engine shared by live coaching and recorded-video scoring.
+
+``scorer.update(pose) -> ScoredFrame`` judges one cleaned frame with the exercise rules and advances
+the hold timer; ``scorer.finish(end_s) -> Score`` closes the session. Nothing here knows whether the
+frames come from a camera or a file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from formcheck.judge.exercises import EvalContext, Evaluation, Exercise, Status
+from formcheck.judge.exercises.personal_reference import PhaseReferences
+from formcheck.pose.frame import PoseFrame
+from formcheck.judge.motion import MotionTracker
+from formcheck.judge.reps import Rep, RepCounter, RepSnapshot
+from formcheck.judge.timer import FrameState, HoldSummary, HoldTimer, Snapshot, TimerConfig, fault_spans
+
+DEFAULT_ENTRY_DELAY_S = 0.5
+DEFAULT_GRACE_S = 0.5
+# The motion stage's trailing window. A trailing window delays both ends of a detected hold: the
+# start by up to the window (its speed still includes the last of the movement in), the end by the
+# time the first, slow part of a movement takes to cover window x threshold. On rendered wall sits
+# (15 fps) 0.2 s puts the start within 0.25 s of the keyframes and the end 0.2-0.33 s late, where
+# 0.3 s ends up to 0.4 s late and 0.5 s up to 0.47 s; on the real plank clips the three windows give
+# alike c/h/l agreement at their thresholds (calibration/*.toml, entry_speed_max, measured with it).
+MOTION_WINDOW_S = 0.2
+
+
+def classify(pose: PoseFrame, evaluation: Evaluation, reach: frozenset[str] = frozenset()) -> FrameState:
+    """One frame's state for the timer. Any doubt is ``cannot_see``, never ``valid``.
+
+    ``reach`` checks (how far a rep goes) are judged per rep, not per frame: failing on the way to
+    a rep's top and away from it is the movement, so they never make a frame a fault.
+    """
+    if not pose.detected or not evaluation.view_ok:
+        return FrameState.CANNOT_SEE
+    if not evaluation.in_position:
+        return FrameState.NOT_IN_POSITION
+    if any(c not in reach for c in evaluation.failing):
+        return FrameState.FAULT
+    if any(r.status is Status.CANNOT_SEE for r in evaluation.results):
+        return FrameState.CANNOT_SEE
+    return FrameState.VALID
+
+
+def timer_config_for(exercise: Exercise) -> TimerConfig:
+    """The exercise file's entry delay and grace period; rep exercises use the defaults."""
+    hold = exercise.spec.hold
+    if hold is None:
+        return TimerConfig(entry_delay_s=DEFAULT_ENTRY_DELAY_S, grace_s=DEFAULT_GRACE_S)
+    return TimerConfig(entry_delay_s=hold.entry_delay_s, grace_s=hold.grace_s, target_s=hold.min_s)
+
+
+@dataclass(frozen=True)
+class ScoredFrame:
+    pose: PoseFrame
+    evaluation: Evaluation
+    state: FrameState
+    timer: Snapshot
+    wall: object | None = None  # the WallObservation the frame was judged with
+    reps: RepSnapshot | None = None  # rep exercises only
+
+    @property
+    def t_s(self) -> float:
+        return self.pose.t_s
+
+
+@dataclass(frozen=True)
+class Fault:
+    check: str
+    cue: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class FrameRow:
+    """What the report keeps of each frame: its state, failing checks and every measured value."""
+
+    t_s: float
+    state: FrameState
+    failing: tuple[str, ...]
+    values: dict[str, float | None]
+    cue: str | None
+
+
+@dataclass
+class Score:
+    exercise: str
+    exercise_title: str
+    target_s: tuple[float | None, float | None]
+    duration_s: float
+    summary: HoldSummary
+    faults: list[Fault]
+    view: dict
+    frames: list[FrameRow] = field(default_factory=list)
+    complete: bool = True
+    reps: tuple[Rep, ...] | None = None          # rep exercises only: every completed rep
+    rep_target: tuple[int, int] | None = None    # (min, max) reps the exercise file asks for
+    check_cues: dict[str, str] = field(default_factory=dict)  # check id -> its cue, for reports
+
+    def rep_faults(self) -> list[tuple[str, str, int]]:
+        """``(check id, cue, reps it faulted)``, most first; empty for a hold or clean reps. A rep's
+        fault may be shorter than the grace period the report's fault spans need (a squat's bottom)."""
+        counts = Counter(check for rep in self.reps or () for check in rep.faults)
+        return [(check, self.check_cues.get(check, ""), n) for check, n in counts.most_common()]
+
+    @property
+    def good_reps(self) -> int:
+        return sum(r.good for r in self.reps or ())
+
+    def reps_text(self) -> str | None:
+        """``"5 done, 3 good (target 8-12)"`` for a rep exercise, ``None`` for a hold."""
+        if self.reps is None:
+            return None
+        target = f" (target {self.rep_target[0]}-{self.rep_target[1]})" if self.rep_target else ""
+        return f"{len(self.reps)} done, {self.good_reps} good{target}"
+
+    def state_seconds(self) -> dict[str, float]:
+        """Seconds spent in each frame state (each frame lasts until the next)."""
+        out = {s.value: 0.0 for s in FrameState}
+        ends = [r.t_s for r in self.frames[1:]] + [self.duration_s]
+        for row, end in zip(self.frames, ends):
+            out[row.state.value] += max(0.0, end - row.t_s)
+        return out
+
+
+class Scorer:
+    """Judges frames one by one and keeps what the report needs."""
+
+    def __init__(self, exercise: Exercise, timer_config: TimerConfig | None = None,
+                 context: EvalContext | None = None) -> None:
+        self.exercise = exercise
+        self.context = context
+        self.timer = HoldTimer(timer_config or timer_config_for(exercise))
+        self.rows: list[FrameRow] = []
+        self._sides: Counter[str] = Counter()
+        # Only exercises with speed conditions pay for the motion stage on every frame.
+        self.motion = MotionTracker(MOTION_WINDOW_S) if exercise.needs_motion else None
+        self.references = PhaseReferences.for_exercise(exercise)
+        reps = exercise.reps
+        self.rep_counter = None
+        self.reach = frozenset(c.id for c in exercise.checks if c.spec.reach)
+        if reps is not None:
+            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s, self.reach,
+                                          alternate=reps.order == "alternate", fault_min_s=reps.fault_min_s)
+
+    def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
+        """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""
+        context = self.context or EvalContext()
+        if self.motion is not None:
+            context = replace(context, speeds_px_s=self.motion.update(pose).speeds_px_s)
+        if wall is not None:
+            context = replace(context, wall_line=wall.line, wall_gaps={
+                "lumbar": wall.lumbar_gap, "shoulder": wall.shoulder_gap, "hip": wall.hip_gap})
+        if self.references is not None:
+            context = replace(context, references=self.references.current())
+        evaluation = self.exercise.evaluate(pose, context)
+        if self.references is not None:
+            self.references.update(pose.t_s, evaluation)
+        state = classify(pose, evaluation, self.reach)
+        snapshot = self.timer.update(pose.t_s, state)
+        rep_snapshot = None
+        if self.rep_counter is not None:
+            passing = tuple(r.id for r in evaluation.results if r.status is Status.PASS)
+            rep_snapshot = self.rep_counter.update(pose.t_s, evaluation.phase, state, evaluation.failing, passing)
+        if evaluation.in_position and evaluation.side:
+            self._sides[evaluation.side] += 1
+        self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
+                                  {r.id: r.value for r in evaluation.results}, evaluation.cue))
+        return ScoredFrame(pose, evaluation, state, snapshot, wall, rep_snapshot)
+
+    def finish(self, end_s: float | None = None, complete: bool = True) -> Score:
+        rows = self.rows
+        if end_s is None:
+            end_s = rows[-1].t_s if rows else 0.0
+        summary = self.timer.finish(end_s)
+        reps = self.rep_counter.finish(end_s) if self.rep_counter is not None else None
+        spec = self.exercise.reps
+        cues = {c.id: c.cue for c in self.exercise.checks}
+        grace = self.timer.config.grace_s
+        # Faults are reported only while the person is in the exercise: a "hips too high" while
+        # standing up afterwards is not a fault of the plank. Reach checks are the reps' to report.
+        failing = [tuple(c for c in r.failing if c not in self.reach) if r.state is FrameState.FAULT else ()
+                   for r in rows]
+        spans = fault_spans([r.t_s for r in rows], failing, end_s, min_gap_s=grace, min_duration_s=grace)
+        faults = sorted((Fault(cid, cues.get(cid, ""), s.start_s, s.end_s)
+                         for cid, check_spans in spans.items() for s in check_spans),
+                        key=lambda f: (f.start_s, f.check))
+        side = self._sides.most_common(1)[0][0] if self._sides else None
+        return Score(
+            exercise=self.exercise.name,
+            exercise_title=self.exercise.title,
+            target_s=(self.exercise.hold_min_s, self.exercise.hold_max_s),
+            duration_s=end_s,
+            summary=summary,
+            faults=faults,
+            view={"kind": self.exercise.view, "side": side},
+            frames=list(rows),
+            complete=complete,
+            reps=reps,
+            rep_target=(spec.min_count, spec.max_count) if spec is not None else None,
+            check_cues=cues,
+        )
+
+
+def score_frames(poses: Iterable[PoseFrame], exercise: Exercise, end_s: float | None = None,
+                 context: EvalContext | None = None) -> Score:
+    """Score cleaned frames in one go (recorded videos); live use calls ``Scorer`` per frame."""
+    scorer = Scorer(exercise, context=context)
+    for pose in poses:
+        scorer.update(pose)
+    return scorer.finish(end_s)

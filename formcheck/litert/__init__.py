@@ -1,5 +1,0 @@
-"""BlazePose on LiteRT: the MediaPipe pose models run directly, multi-threaded. See :class:`LiteRTEstimator`."""
-
-from formcheck.litert.estimator import LiteRTEstimator
-
-__all__ = ["LiteRTEstimator"]

@@ -1,0 +1,56 @@
+"""``report.json``: the machine-readable result of a scored session (schema documented in README)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from formcheck import __version__
+from formcheck.outputs.atomic import atomic_open
+from formcheck.judge.scoring import Score
+
+SCHEMA_VERSION = 1
+
+
+def _r(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def report_dict(score: Score, source: str, model: str | None = None) -> dict:
+    s = score.summary
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "formcheck_version": __version__,
+        "exercise": score.exercise,
+        "exercise_title": score.exercise_title,
+        "source": source,
+        "model": model,
+        "complete": score.complete,
+        "duration_s": _r(score.duration_s),
+        "target_s": {"min": score.target_s[0], "max": score.target_s[1]},
+        "valid_s": _r(s.valid_s),
+        "longest_hold_s": _r(s.longest_hold_s),
+        "breaks": s.breaks,
+        "time_to_target_s": _r(s.time_to_target_s),
+        "holds": [[_r(h.start_s), _r(h.end_s)] for h in s.holds],
+        "faults": [{"check": f.check, "cue": f.cue, "start_s": _r(f.start_s), "end_s": _r(f.end_s)}
+                   for f in score.faults],
+        "reps": None if score.reps is None else {
+            "count": len(score.reps), "good": score.good_reps,
+            "target": {"min": score.rep_target[0], "max": score.rep_target[1]} if score.rep_target else None,
+            "list": [{"start_s": _r(r.start_s), "top_start_s": _r(r.top_start_s), "top_end_s": _r(r.top_end_s),
+                      "end_s": _r(r.end_s), "faults": list(r.faults), "good": r.good} for r in score.reps],
+        },
+        "view": score.view,
+        "state_s": {k: _r(v) for k, v in score.state_seconds().items()},
+        "frames": [{"t_s": _r(r.t_s), "state": r.state.value, "failing": list(r.failing),
+                    "values": {k: _r(v, 4) for k, v in r.values.items()}} for r in score.frames],
+    }
+
+
+def write_json(data: dict, path: str | Path) -> Path:
+    """Atomic write: an interrupted run never leaves a half-written report."""
+    with atomic_open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1, allow_nan=False)
+        fh.write("\n")
+    return Path(path)

@@ -1,0 +1,278 @@
+"""``LiteRTEstimator``: MediaPipe's BlazePose pipeline re-assembled around the LiteRT interpreter.
+
+The two ``.tflite`` models shipped in the ``mediapipe==0.10.21`` wheel run directly in
+``ai_edge_litert`` with as many threads as asked (the ``solutions`` API pins them to one). Per frame:
+
+1. no tracked ROI -> letterbox to 224x224, detect, take the best person, ROI from its keypoints;
+2. warp the ROI to 256x256, run the landmark model, project the landmarks back to the image;
+3. pose flag >= 0.5 -> the two auxiliary landmarks give the next frame's ROI; otherwise detect again.
+
+No smoothing: formcheck smooths later with the real timestamps.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from formcheck.errors import ModelError
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.litert.detector import (DETECTOR_INPUT_PX, MIN_SCORE, decode_detections,
+                                       ssd_anchor_centres, weighted_nms)
+from formcheck.pose.litert.landmarks import (AUX_CENTRE, AUX_SCALE, LANDMARK_INPUT_PX, MIN_PRESENCE, NUM_BODY,
+                                        decode_landmarks, project_landmarks, project_world,
+                                        refine_from_heatmap)
+from formcheck.pose.litert.prune import drop_outputs
+from formcheck.pose.litert.roi import Roi, image_to_crop_matrix, letterbox_roi, roi_from_keypoints, warp_roi
+from formcheck.pose.litert.tracking import AuxPointFilter
+from formcheck.sources.media import VideoFrame, fit_width
+
+LANDMARK_MODELS = ("lite", "full", "heavy")
+# Detector keypoints used for the ROI (PoseDetectionToRoi: rotation_vector_start/end_keypoint_index 0, 1).
+KP_HIP_CENTRE, KP_SCALE = 0, 1
+
+
+def mediapipe_modules_dir() -> Path:
+    """``<site-packages>/mediapipe/modules``, found without importing mediapipe (which loads its C++ side)."""
+    spec = importlib.util.find_spec("mediapipe")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("mediapipe is not installed, and its wheel holds the pose models; "
+                         "install mediapipe==0.10.21")
+    return Path(next(iter(spec.submodule_search_locations))) / "modules"
+
+
+def bundled_paths(model: str) -> tuple[Path, Path]:
+    """(detector, landmark model) paths inside the mediapipe wheel for ``lite`` / ``full`` / ``heavy``."""
+    if model not in LANDMARK_MODELS:
+        raise ModelError(f"unknown model {model!r}; use one of {', '.join(LANDMARK_MODELS)} "
+                         f"or the path of a BlazePose pose_landmark_*.tflite file")
+    modules = mediapipe_modules_dir()
+    return (modules / "pose_detection" / "pose_detection.tflite",
+            modules / "pose_landmark" / f"pose_landmark_{model}.tflite")
+
+
+def _is_model_name(model: str | Path) -> bool:
+    """``"full"`` names a bundled model; a ``Path``, or text with a folder or a suffix, names a file."""
+    return isinstance(model, str) and "/" not in model and "\\" not in model and "." not in model
+
+
+def _is_segmentation(shape: tuple[int, ...]) -> bool:
+    """The landmark model's 256x256 person mask: only the wall stage reads it, so others prune it
+    (see :mod:`.prune`)."""
+    return int(np.prod(shape)) == LANDMARK_INPUT_PX * LANDMARK_INPUT_PX
+
+
+# MediaPipe's pose graph blends each mask with the previous one where the new one is unsure
+# (SegmentationSmoothingCalculator, combine_with_previous_ratio 0.7): a steadier silhouette edge.
+MASK_PREVIOUS_RATIO = 0.7
+# Its polynomial fit of 1 - (binary entropy) in (p - 0.5)^2, so that p = 0.5 is fully unsure.
+_ENTROPY_FIT = (5.68842, -0.748699, -57.8051, 291.309, -624.717)
+
+
+@functools.lru_cache(maxsize=4)
+def _previous_weight_table(ratio: float) -> np.ndarray:
+    """(256,) float32: how much of the previous mask to keep, by the new probability in 1/255 steps
+    (a table: the polynomial over every pixel of a 1080p mask costs ~27 ms, the lookup ~2)."""
+    x = np.square(np.arange(256, dtype=np.float64) / 255.0 - 0.5)
+    c1, c2, c3, c4, c5 = _ENTROPY_FIT
+    certainty = np.minimum(1.0, x * (c1 + x * (c2 + x * (c3 + x * (c4 + x * c5)))))
+    return ((1.0 - certainty) * ratio).astype(np.float32)
+
+
+def smooth_mask(new: np.ndarray, previous: np.ndarray | None, ratio: float = MASK_PREVIOUS_RATIO) -> np.ndarray:
+    """``new`` (HxW float32 probabilities) pulled toward ``previous`` by ``ratio`` x its uncertainty."""
+    if previous is None or previous.shape != new.shape:
+        return new
+    weight = cv2.LUT(cv2.convertScaleAbs(new, alpha=255.0), _previous_weight_table(ratio))
+    return cv2.add(new, cv2.multiply(cv2.subtract(previous, new), weight))
+
+
+@functools.lru_cache(maxsize=4)
+def _model_bytes(path: Path, prune: Callable[[tuple[int, ...]], bool] | None) -> bytes:
+    """The model file, pruned; cached so estimators sharing a process share one copy."""
+    content = path.read_bytes()
+    return drop_outputs(content, prune) if prune is not None else content
+
+
+def load_interpreter(path: Path, threads: int, prune: Callable[[tuple[int, ...]], bool] | None = None):
+    """A ready LiteRT interpreter for ``path``, or :class:`ModelError` naming the file and the problem.
+
+    ``prune(shape)`` names outputs to cut out of the model, with every operator only they need.
+    """
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file (the bundled models are lite/full/heavy, "
+                         f"of which mediapipe 0.10.21 ships only 'full')")
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        raise ModelError("the LiteRT backend needs the ai-edge-litert package "
+                         "(pip install ai-edge-litert)") from None
+    from formcheck.pose.estimators import native_stderr_silenced  # XNNPACK prints an INFO line on fd 2
+
+    try:
+        with native_stderr_silenced():
+            interpreter = Interpreter(model_content=_model_bytes(path, prune), num_threads=threads)
+            interpreter.allocate_tensors()
+    except (ValueError, RuntimeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"{path}: not a usable TFLite model ({first})") from None
+    return interpreter
+
+
+def _check_shapes(path: Path, interpreter, input_shape: tuple[int, ...], n_outputs: int) -> None:
+    got = tuple(interpreter.get_input_details()[0]["shape"])
+    outs = len(interpreter.get_output_details())
+    if got != input_shape or outs != n_outputs:
+        raise ModelError(f"{path}: not a BlazePose model (input {got}, {outs} outputs; "
+                         f"expected input {input_shape}, {n_outputs} outputs)")
+
+
+def _outputs_by_size(interpreter) -> dict[int, int]:
+    """Output tensor index keyed by element count; BlazePose's outputs all differ in size."""
+    return {int(np.prod(d["shape"])): d["index"] for d in interpreter.get_output_details()}
+
+
+class LiteRTEstimator:
+    """BlazePose (bundled MediaPipe models) on LiteRT with ``threads`` threads; tracks between frames.
+
+    ``model`` is ``"full"`` (``"lite"``/``"heavy"`` if installed) or the path of a
+    ``pose_landmark_*.tflite``; ``detector`` overrides the path of ``pose_detection.tflite``.
+    Frames must come in video order for tracking to help; each call is correct on its own either way.
+    ``smooth_roi`` steadies the tracked crop as MediaPipe does (see :mod:`formcheck.pose.litert.tracking`);
+    the returned landmarks are raw either way.
+    """
+
+    def __init__(self, threads: int = 2, model: str | Path = "full", detector: str | Path | None = None,
+                 min_detection_confidence: float = MIN_SCORE,
+                 min_tracking_confidence: float = MIN_PRESENCE, smooth_roi: bool = True,
+                 segmentation: bool = False, mask_max_width: int | None = None) -> None:
+        if _is_model_name(model):
+            detector_path, landmark_path = bundled_paths(str(model))
+            self.name = f"litert-{model}"
+        else:
+            detector_path, landmark_path = bundled_paths("full")[0], Path(model)
+            self.name = f"litert:{landmark_path.name}"
+        if detector is not None:
+            detector_path = Path(detector)
+        self._detector = load_interpreter(detector_path, threads)
+        _check_shapes(detector_path, self._detector, (1, DETECTOR_INPUT_PX, DETECTOR_INPUT_PX, 3), 2)
+        self.segmentation = segmentation
+        self._landmarker = load_interpreter(landmark_path, threads, prune=None if segmentation else _is_segmentation)
+        _check_shapes(landmark_path, self._landmarker, (1, LANDMARK_INPUT_PX, LANDMARK_INPUT_PX, 3),
+                      5 if segmentation else 4)
+        self._det_in = self._detector.get_input_details()[0]["index"]
+        det_out = self._detector.get_output_details()
+        self._det_boxes = next(d["index"] for d in det_out if d["shape"][-1] == 12)
+        self._det_scores = next(d["index"] for d in det_out if d["shape"][-1] == 1)
+        self._lm_in = self._landmarker.get_input_details()[0]["index"]
+        by_size = _outputs_by_size(self._landmarker)
+        # 39x5 landmarks, pose flag, 39x3 world landmarks, 64x64x39 heatmap, and unless pruned the
+        # 256x256 person mask (logits).
+        self._lm_out = {k: by_size[n] for k, n in (("landmarks", 195), ("flag", 1), ("world", 117),
+                                                    ("heatmap", 64 * 64 * 39))}
+        if segmentation:
+            self._lm_out["mask"] = by_size[LANDMARK_INPUT_PX * LANDMARK_INPUT_PX]
+        # HxW float32 0..1: the frame's size, or its downscale to mask_max_width; None without a pose.
+        self.last_mask: np.ndarray | None = None
+        self._mask_max_width = mask_max_width
+        self._anchors = ssd_anchor_centres()
+        self._min_detection = min_detection_confidence
+        self._min_presence = min_tracking_confidence
+        self._roi: Roi | None = None
+        self._aux_filter = AuxPointFilter() if smooth_roi else None
+        self.detections_run = 0
+
+    def estimate(self, frame: VideoFrame) -> PoseFrame:
+        h, w = frame.rgb.shape[:2]
+        roi = self._roi if self._roi is not None else self.detect(frame.rgb)
+        found = self._landmarks(frame.rgb, roi) if roi is not None else None
+        if found is None:
+            self.reset()  # nobody in the crop: the next frame runs the detector (and no mask)
+            return PoseFrame.empty(frame.t_s, frame.index, (w, h))
+        xyz_image, visibility, world_m = found
+        if self.segmentation:
+            self.last_mask = smooth_mask(self._mask(roi, (w, h)), self.last_mask)
+        self._roi = self._next_roi(xyz_image, (w, h))
+        return PoseFrame(frame.t_s, frame.index, xyz_image[:NUM_BODY], visibility[:NUM_BODY], world_m,
+                         (w, h), np.zeros(NUM_LANDMARKS, bool))
+
+    def detect(self, rgb: np.ndarray) -> Roi | None:
+        """ROI of the most confident person in ``rgb`` (HxWx3 uint8), or ``None`` when nobody is found."""
+        h, w = rgb.shape[:2]
+        box = letterbox_roi(w, h)
+        crop = warp_roi(rgb, box, DETECTOR_INPUT_PX, cv2.BORDER_CONSTANT)
+        # ImageToTensorCalculator ``output_tensor_float_range {min: -1 max: 1}``; zero padding -> -1.
+        tensor = np.multiply(crop[None], np.float32(2.0 / 255.0), dtype=np.float32) - np.float32(1.0)
+        self._detector.set_tensor(self._det_in, tensor)
+        self._detector.invoke()
+        self.detections_run += 1
+        raw_boxes = self._detector.get_tensor(self._det_boxes)[0]
+        raw_scores = self._detector.get_tensor(self._det_scores)[0, :, 0]
+        dets = weighted_nms(decode_detections(raw_boxes, raw_scores, self._anchors, self._min_detection))
+        if not len(dets):
+            return None
+        # DetectionLetterboxRemovalCalculator: letterbox fractions -> image pixels.
+        kps_px = (dets.keypoints[0] - 0.5) * box.size_px + np.array([box.cx_px, box.cy_px])
+        return roi_from_keypoints(kps_px[KP_HIP_CENTRE], kps_px[KP_SCALE])
+
+    def _landmarks(self, rgb: np.ndarray, roi: Roi) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(xyz normalized to the image (39, 3), visibility (39,), world metres (33, 3)), or ``None`` without a pose."""
+        if not (roi.size_px > 1.0 and np.isfinite(roi.size_px)):
+            return None
+        h, w = rgb.shape[:2]
+        crop = warp_roi(rgb, roi, LANDMARK_INPUT_PX, cv2.BORDER_REPLICATE)
+        # ImageToTensorCalculator ``output_tensor_float_range {min: 0 max: 1}``.
+        self._landmarker.set_tensor(self._lm_in, np.multiply(crop[None], np.float32(1.0 / 255.0), dtype=np.float32))
+        self._landmarker.invoke()
+        # The pose flag is already a probability (TensorsToFloatsCalculator applies no activation).
+        presence = float(self._landmarker.get_tensor(self._lm_out["flag"]).ravel()[0])
+        if not presence >= self._min_presence:
+            return None
+        crop_lm = decode_landmarks(self._landmarker.get_tensor(self._lm_out["landmarks"]).ravel(),
+                                   self._landmarker.get_tensor(self._lm_out["world"]).ravel())
+        heatmap = self._landmarker.get_tensor(self._lm_out["heatmap"])[0]
+        xyz = crop_lm.xyz_unit.copy()
+        xyz[:, :2] = refine_from_heatmap(xyz[:, :2], heatmap)
+        xyz_image = project_landmarks(xyz, roi, (w, h))
+        return xyz_image, crop_lm.visibility, project_world(crop_lm.world_m, roi)
+
+    def _mask(self, roi: Roi, image_wh: tuple[int, int]) -> np.ndarray:
+        """The last inference's person mask, as probabilities over the whole image (0 outside the crop),
+        downscaled to ``mask_max_width`` if the image is wider."""
+        logits = self._landmarker.get_tensor(self._lm_out["mask"]).reshape(LANDMARK_INPUT_PX, LANDMARK_INPUT_PX)
+        crop = np.float32(0.5) + np.float32(0.5) * np.tanh(np.float32(0.5) * logits)  # the sigmoid, without overflow
+        matrix = image_to_crop_matrix(roi, LANDMARK_INPUT_PX)
+        mask_wh = image_wh if self._mask_max_width is None else fit_width(image_wh, self._mask_max_width)
+        if mask_wh != image_wh:
+            scale = mask_wh[0] / image_wh[0]
+            matrix = matrix @ np.diag([1.0 / scale, 1.0 / scale, 1.0])  # mask pixels -> image pixels -> crop
+        return cv2.warpAffine(crop, matrix, mask_wh,
+                              flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_CONSTANT,
+                              borderValue=0.0)
+
+    def _next_roi(self, xyz_image: np.ndarray, image_wh: tuple[int, int]) -> Roi:
+        """Next frame's ROI from the auxiliary landmarks 33 (hip centre) and 34 (scale point) of ``xyz_image`` (39, 3)."""
+        aux_px = xyz_image[[AUX_CENTRE, AUX_SCALE], :2] * np.array(image_wh, np.float64)
+        if self._aux_filter is not None:
+            # OBJECT_SCALE_ROI: the unenlarged alignment square, side twice the centre-to-scale distance.
+            object_scale_px = 2.0 * float(np.hypot(*(aux_px[1] - aux_px[0])))
+            aux_px = self._aux_filter.update(aux_px, object_scale_px)
+        return roi_from_keypoints(aux_px[0], aux_px[1])
+
+    def reset(self) -> None:
+        """Forget the tracked person: the next frame runs the detector (e.g. after a seek)."""
+        self._roi = None
+        self.last_mask = None
+        if self._aux_filter is not None:
+            self._aux_filter.reset()
+
+    def close(self) -> None:
+        """Release both interpreters; the estimator cannot be used afterwards."""
+        self._detector = self._landmarker = None  # type: ignore[assignment]
+        self._roi = None

@@ -1,0 +1,30 @@
+"""The stage that reads pixels: each frame's landmarks, and for wall exercises the wall line and
+the back's gap to it. Everything after it needs only what it returns."""
+
+from __future__ import annotations
+
+from formcheck.pose.estimators import DEFAULT_MODEL, make_estimator
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.wall import WallObservation, WallTracker
+
+
+class PoseStage:
+    """What is estimated from the pixels of each frame: the landmarks, and for wall exercises the
+    wall line and the back's gap to it (both need the image; everything later needs only these).
+
+    ``update(frame) -> (PoseFrame, WallObservation | None)``.
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, static_images: bool = False, wall: bool = False) -> None:
+        self.wall = WallTracker() if wall else None
+        self.estimator = make_estimator(model, static_images=static_images, segmentation=wall,
+                                        mask_max_width=self.wall.config.work_width_px if self.wall else None)
+
+    def update(self, frame) -> tuple[PoseFrame, WallObservation | None]:
+        pose = self.estimator.estimate(frame)
+        if self.wall is None:
+            return pose, None
+        return pose, self.wall.update(frame, pose, self.estimator.last_mask)
+
+    def close(self) -> None:
+        self.estimator.close()
