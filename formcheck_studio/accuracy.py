@@ -3,7 +3,7 @@
 Shared by ``benchmarks/studio_detection.py`` and ``benchmarks/studio_sweep.py``. Landmark errors are
 2D, in the image, as a fraction of the body's height in pixels at the hips' depth. Measures (joint
 angles, segment tilts, a point's offset from a line) are computed the way formcheck's checks compute
-them, in 2D image coordinates (:mod:`formcheck.judge.exercises.geometry`); :meth:`Measure.value_side_plane`
+them, in 2D image coordinates (:mod:`formcheck.pose.geometry`); :meth:`Measure.value_side_plane`
 gives the same quantity in the true body, in its side plane (an ideal side view), so
 ``2D truth - side-plane truth`` is how much the camera's placement distorts the measure itself, and
 ``estimate - 2D truth`` is the estimator's error.
@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from formcheck.judge.exercises import geometry
+from formcheck.pose import geometry
 from formcheck.pose.landmarks import Landmark
 from formcheck_studio.groundtruth import GroundTruth
 

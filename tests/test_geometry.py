@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from formcheck.judge.exercises import geometry as g
+from formcheck.pose import geometry as g
 
 
 def test_right_angle_is_90_degrees():

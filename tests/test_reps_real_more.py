@@ -18,7 +18,7 @@ import statistics
 import pytest
 
 from formcheck.judge.exercises import load_exercise
-from formcheck.judge.exercises.geometry import joint_angle_deg
+from formcheck.pose.geometry import joint_angle_deg
 from formcheck.pose.landmarks import Landmark
 from formcheck.pose.smoothing import clean
 from formcheck.pose.recording import load_recording

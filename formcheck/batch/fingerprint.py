@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from formcheck.outputs.atomic import atomic_open
+from formcheck.atomic import atomic_open
 from formcheck.judge.exercises import Exercise
 
 INDEX_NAME = ".formcheck-batch-index.json"

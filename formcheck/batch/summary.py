@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
-from formcheck.outputs.atomic import atomic_open
+from formcheck.atomic import atomic_open
 
 COLUMNS = ("source", "stem", "exercise", "profile", "status", "duration_s", "valid_s", "longest_hold_s",
            "breaks", "faults", "reps", "good_reps", "frames", "person_found", "complete", "estimated", "seconds", "report", "error")

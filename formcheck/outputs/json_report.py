@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from formcheck import __version__
-from formcheck.outputs.atomic import atomic_open
+from formcheck.atomic import atomic_open
 from formcheck.judge.scoring import Score
 
 SCHEMA_VERSION = 1

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
-from formcheck.outputs.atomic import atomic_open
+from formcheck.atomic import atomic_open
 from formcheck.errors import RecordingError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from formcheck.judge.exercises import geometry
+from formcheck.pose import geometry
 from formcheck.judge.exercises.landmark_refs import Side, opposite, resolve
 from formcheck.judge.exercises.schema import (
     Condition, LeftRight, LineDistance, Offset, WallGap,

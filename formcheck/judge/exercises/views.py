@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from formcheck.judge.exercises import geometry
+from formcheck.pose import geometry
 from formcheck.judge.exercises.landmark_refs import Side
 from formcheck.pose.landmarks import Landmark
 

@@ -6,7 +6,7 @@ import csv
 from datetime import datetime, timezone
 from pathlib import Path
 
-from formcheck.outputs.atomic import atomic_open
+from formcheck.atomic import atomic_open
 from formcheck.outputs.history.rows import utc_text
 from formcheck.outputs.history.store import HistoryStore, session_status
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from formcheck.judge.exercises.geometry import segment_angle_to_horizontal_deg, segment_angle_to_vertical_deg
+from formcheck.pose.geometry import segment_angle_to_horizontal_deg, segment_angle_to_vertical_deg
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.pose.wall.body import Torso
