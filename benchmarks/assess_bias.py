@@ -19,8 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from formcheck.assess import measures as m  # noqa: E402
-from formcheck.assess import steps  # noqa: E402
+from formcheck.assess import measures as m, steps  # noqa: E402
 from tests.rendered import estimate_rendered  # noqa: E402
 
 FRONT = (m.shoulder_height_diff_cm, m.hip_height_diff_cm, m.lateral_shift_cm, m.trunk_shift_cm,
@@ -67,7 +66,8 @@ def main() -> None:
         for name, triple in runner(seed, args.fault).items():
             rows.setdefault(name, []).append(triple)
     print(f"{len(args.seeds)} seeds; error = estimate - truth (the body is symmetric unless --fault)")
-    print(f"{'measure':26s} {'truth':>7s} {'direct err (mean|abs|p95|max)':>36s} {'mirror err (mean|abs|p95|max)':>36s}")
+    print(f"{'measure':26s} {'truth':>7s} {'direct err (mean|abs|p95|max)':>36s} "
+          f"{'mirror err (mean|abs|p95|max)':>36s}")
     for name, triples in rows.items():
         arr = np.array(triples)
         cols = []

@@ -53,9 +53,9 @@ def _line(label: str, seconds: float, rows: list[dict]) -> None:
 
 def _rescore_in_process(out: Path, exercise: str) -> tuple[float, float]:
     """(seconds, video seconds) to load, clean and score every cached recording, no files written."""
+    from formcheck.engine.recorded import score_recording
     from formcheck.judge.exercises import load_exercise
     from formcheck.pose.recording import load_recording
-    from formcheck.engine.recorded import score_recording
 
     ex = load_exercise(exercise)
     recordings = [load_recording(p) for p in sorted(out.glob("*/*.poses.npz"))]

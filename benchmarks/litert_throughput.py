@@ -84,7 +84,8 @@ def main(argv: list[str]) -> None:
 
     root = shared_data()
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    print(f"{'clip':30} {'video s':>7} | {'1 proc x 2 thr fps':>18} {'x rt':>5} | {'2 proc x 1 thr fps':>18} {'x rt':>5}")
+    print(f"{'clip':30} {'video s':>7} | {'1 proc x 2 thr fps':>18} {'x rt':>5} | "
+          f"{'2 proc x 1 thr fps':>18} {'x rt':>5}")
     for clip in argv or DEFAULT_CLIPS:
         path = root / clip
         info = VideoFileSource(path).info

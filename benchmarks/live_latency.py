@@ -114,12 +114,12 @@ class _Timed:
 
 
 def run(clip: Path, exercise_name: str, model: str, pipelined: bool = True) -> dict:
-    from formcheck.pose.estimators import make_estimator
     from formcheck.judge.exercises import load_exercise
-    from formcheck.sources.capture import LatestFrameCapture
     from formcheck.live.coach import CoachOptions, LiveCoach
     from formcheck.live.screen import Screen
     from formcheck.live.voice import Voice
+    from formcheck.pose.estimators import make_estimator
+    from formcheck.sources.capture import LatestFrameCapture
     from formcheck.sources.media import VideoFileSource
 
     exercise = load_exercise(exercise_name)

@@ -63,7 +63,8 @@ def main() -> None:
         r = measure(parts[0], parts[1] or None, parts[2] or None, args.seconds, args.fps, args.seed)
         print(f"{r['clip']:<36} frames={r['frames']:4d} render={r['render_ms']:6.1f} ms/frame "
               f"detected={100 * r['detected']:5.1f}% err={r['err_pct_height']:4.2f}% of height "
-              f"(max {r['err_pct_max']:4.2f}%) knee_err={r['knee_err_deg']:4.1f} deg (max {r['knee_err_max_deg']:4.1f})",
+              f"(max {r['err_pct_max']:4.2f}%) knee_err={r['knee_err_deg']:4.1f} deg "
+              f"(max {r['knee_err_max_deg']:4.1f})",
               flush=True)
 
 

@@ -105,9 +105,9 @@ def measure(exercise: str, yaw_deg: float, height_m: float, distance_m: float, *
             fps: float = FPS, size: tuple[int, int] = SIZE, seed: int = SEED, max_frames: int | None = None,
             model: str = "full") -> Result:
     """Render ``span_s`` of the held position from one camera placement and score MediaPipe on it."""
-    from formcheck.pose.estimators import make_estimator
     from formcheck.judge.exercises import load_exercise
     from formcheck.judge.exercises.views import judge_view
+    from formcheck.pose.estimators import make_estimator
     from formcheck.pose.landmarks import Landmark
     from formcheck.pose.smoothing import VisibilityGate
     from formcheck.sources.media import VideoFrame
@@ -307,7 +307,8 @@ def markdown(results: list[Result], grid: dict, elapsed_s: float) -> str:
             cells = [f"{_fmt(r.est_err[n], r.units[n])} + {_fmt(r.cam_err[n], r.units[n])}" for n in names]
             out.append(f"| {r.yaw_deg:g}° | {r.height_m:g} m | {r.distance_m:g} m | {100 * r.detected:.0f}% | "
                        f"{100 * r.landmark_err:.1f} | {_pct(r.view_ok)} | {_pct(r.seen)} | " + " | ".join(cells) + " |")
-    out += ["", f"Measures: {'; '.join(f'**{ex}**: ' + ', '.join(m.name for m in EXERCISE_MEASURES[ex]) for ex in groups)}. "
+    measures = "; ".join(f"**{ex}**: " + ", ".join(m.name for m in EXERCISE_MEASURES[ex]) for ex in groups)
+    out += ["", f"Measures: {measures}. "
             "Offsets are the hip's signed distance from the shoulder–ankle line over the shoulder–ankle "
             "length (plank) and from the shoulder–knee line over the torso length (bridge).",
             "", f"Sweep time: {elapsed_s / 60:.1f} min.", ""]

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
 from _data import shared_data
+
+from formcheck.outputs.wall_drawing import draw_wall
 from formcheck.pose.estimators import SCORE_MODEL, make_estimator
 from formcheck.pose.landmarks import Landmark
-from formcheck.sources.media import VideoFileSource, VideoFrame
-from formcheck.outputs.wall_drawing import draw_wall
 from formcheck.pose.wall import WallTracker
 from formcheck.pose.wall.run import observe
+from formcheck.sources.media import VideoFileSource, VideoFrame
 
 CLIPS = {
     "afya-wall-sit-side.mp4": [("two-foot hold", 4.5, 10.0), ("two-foot hold", 20.5, 22.9), ("single-leg", 10.0, 20.5)],
@@ -46,7 +46,8 @@ def _summarize(rows, spans) -> None:
         conf = np.array([o.confidence for o in sel])
         print(f"  {label:14s} {a:4.1f}-{b:4.1f}s  line found {len(found)}/{len(sel)}  confidence median "
               f"{np.median(conf):.2f} min {conf.min():.2f}  lumbar {_stats([o.lumbar_gap for o in sel])}")
-        print(f"  {'':14s} {'':10s}  shoulder {_stats([o.shoulder_gap for o in sel])}  hip {_stats([o.hip_gap for o in sel])}")
+        print(f"  {'':14s} {'':10s}  shoulder {_stats([o.shoulder_gap for o in sel])}  "
+              f"hip {_stats([o.hip_gap for o in sel])}")
 
 
 def _confidence_timeline(rows, step_s: float = 1.0) -> str:

@@ -41,7 +41,7 @@ class WorkerKiller:
         self.killed: int | None = None
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
-    def __enter__(self) -> "WorkerKiller":
+    def __enter__(self) -> WorkerKiller:
         self._thread.start()
         return self
 

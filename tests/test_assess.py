@@ -9,7 +9,7 @@ Seeds differ from those the uncertainty floors were set on (benchmarks/assess_bi
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -26,7 +26,7 @@ FRONT = ("shoulder_height_diff_cm", "hip_height_diff_cm", "lateral_shift_cm", "t
          "head_tilt_deg", "knee_valgus_diff_deg")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _estimated(fault: str | None, seed: int):
     """Truth, direct and mirror-averaged PoseFrames of a 2 s render of the standing posture."""
     return estimate_rendered("standing", seed, 2.0, fault)

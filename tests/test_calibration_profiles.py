@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 import formcheck
-from formcheck.errors import ExerciseError
 from formcheck.cli.exercises import explain_command
+from formcheck.errors import ExerciseError
 from formcheck.judge.exercises.library import PROFILES_ENV, data_dirs, find_profile, load_exercise, user_profiles_dir
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from formcheck.cli.calibrate import calibrate
 from formcheck.calibrate.measure import Measured, measure_frames
 from formcheck.calibrate.reference import ReferenceError, propose_from_reference
+from formcheck.cli.calibrate import calibrate
 from formcheck.cli.main import main
 from formcheck.judge.exercises import load_exercise
 from formcheck.judge.exercises.library import PROFILES_ENV
 from formcheck.pose.frame import PoseFrame
-from formcheck.pose.smoothing import clean
 from formcheck.pose.recording import Recording, load_recording, save_recording
+from formcheck.pose.smoothing import clean
 
 SEED = 7
 FPS = 8.0  # fewer frames to render and estimate; the hold is still ~45 frames
@@ -35,7 +35,8 @@ def clips(tmp_path_factory) -> dict[str, tuple[Path, list]]:
     folder = tmp_path_factory.mktemp("reference")
     out = {}
     for name, fault, seconds in (("reference", None, 11.0), ("good", None, 8.0), ("hips_high", "hips_high", 8.0)):
-        video, truth = render_clip("forearm_plank", fault, "side", seconds, SEED, fps=FPS, out_path=folder / f"{name}.mp4")
+        video, truth = render_clip("forearm_plank", fault, "side", seconds, SEED, fps=FPS,
+                                   out_path=folder / f"{name}.mp4")
         path = folder / f"{name}.poses.npz"
         save_recording(record(video, model="litert"), path)  # as score records a plank
         out[name] = (path, [(h.start_s, h.end_s) for h in truth.holds])

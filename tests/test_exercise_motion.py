@@ -8,9 +8,9 @@ from pydantic import ValidationError
 
 from formcheck.judge.exercises.checks import Scene, compile_condition, measure
 from formcheck.judge.exercises.schema import ExerciseFile, Speed
+from formcheck.judge.motion import MotionTracker
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
-from formcheck.judge.motion import MotionTracker
 
 
 def _frame(t, dx=0.0):

@@ -17,14 +17,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from formcheck.outputs.history import (
-    Checkpointer, HistoryError, Measure, open_store, record_score, session_status,
-)
 from formcheck.cli.history import history_command
-from formcheck.outputs.history.schema import LATEST_VERSION
 from formcheck.engine.recorded import SessionResult
 from formcheck.judge.scoring import Fault, Score
 from formcheck.judge.timer import HoldSummary, Span
+from formcheck.outputs.history import Checkpointer, HistoryError, Measure, open_store, record_score, session_status
+from formcheck.outputs.history.schema import LATEST_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -135,9 +133,8 @@ def test_a_database_from_a_newer_formcheck_is_refused_untouched(tmp_path):
 def test_a_damaged_file_is_a_clear_error_and_never_overwritten(tmp_path, content):
     path = tmp_path / "history.sqlite3"
     path.write_bytes(content)
-    with pytest.raises(HistoryError) as info:
-        with open_store(path) as store:
-            store.sessions()
+    with pytest.raises(HistoryError) as info, open_store(path) as store:
+        store.sessions()
     assert str(path) in str(info.value)
     assert path.read_bytes() == content
     assert not (tmp_path / "history.sqlite3-wal").exists() or (tmp_path / "history.sqlite3-wal").stat().st_size == 0

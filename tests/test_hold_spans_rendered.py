@@ -25,11 +25,11 @@ from __future__ import annotations
 import pytest
 
 from formcheck.judge.exercises import load_exercise
+from formcheck.judge.scoring import Scorer, timer_config_for
+from formcheck.judge.timer import FrameState, HoldTimer, Span
 from formcheck.pose.estimate import record
 from formcheck.pose.smoothing import clean
-from formcheck.judge.scoring import Scorer, timer_config_for
 from formcheck_studio import render_clip
-from formcheck.judge.timer import FrameState, HoldTimer, Span
 
 pytestmark = pytest.mark.slow
 

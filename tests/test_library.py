@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 import formcheck
-
 from formcheck.errors import ExerciseError
 from formcheck.judge.exercises import data_dirs, list_exercises, load_exercise
 from formcheck.judge.exercises.checks import EVALUATORS

@@ -13,17 +13,17 @@ short rendered clips: the same verdicts on at least 80 % of the held frames.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
 
 from formcheck.judge.exercises import Status, load_exercise
 from formcheck.judge.exercises.evaluation import EvalContext, Evaluation
+from formcheck.pose.landmarks import Landmark
 from formcheck_studio.clip import plan_clip
 from formcheck_studio.groundtruth import GroundTruth
 from formcheck_studio.motions import EXERCISES
-from formcheck.pose.landmarks import Landmark
 
 SEEDS = (1, 2, 3)  # three bodies: heights 1.58-1.9 m, segment lengths +-3 %, girth 0.92-1.1
 CASES = [(name, fault) for name, spec in EXERCISES.items() for fault in (None, *spec.faults)]
@@ -71,7 +71,7 @@ def context(exercise: str, truth: GroundTruth, index: int) -> EvalContext | None
     return EvalContext(wall_line=wall_line(truth, index)) if exercise in USES_WALL else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def held_evaluations(exercise: str, fault: str | None, seed: int) -> list[tuple[float, Evaluation]]:
     spec = EXERCISES[exercise]
     plan = plan_clip(exercise, fault, seconds=10.0, seed=seed, fps=2.0)  # holds are still: a few frames do

@@ -18,8 +18,7 @@ pytest.importorskip("ai_edge_litert", reason="the LiteRT backend needs the ai-ed
 from formcheck.pose.litert import LiteRTEstimator  # noqa: E402
 from formcheck.pose.litert.detector import Detections, ssd_anchor_centres, weighted_nms  # noqa: E402
 from formcheck.pose.litert.landmarks import refine_from_heatmap  # noqa: E402
-from formcheck.pose.litert.roi import (Roi, crop_to_image_px, image_to_crop_matrix,  # noqa: E402
-                                  roi_from_keypoints)
+from formcheck.pose.litert.roi import Roi, crop_to_image_px, image_to_crop_matrix, roi_from_keypoints  # noqa: E402
 
 LIMBS = [L.left_shoulder, L.right_shoulder, L.left_elbow, L.right_elbow, L.left_wrist, L.right_wrist,
          L.left_hip, L.right_hip, L.left_knee, L.right_knee, L.left_ankle, L.right_ankle]
@@ -224,7 +223,8 @@ def test_mask_smoothing_keeps_sure_pixels_and_blends_unsure_ones():
     assert smooth_mask(new, None) is new  # the first frame
 
 
-def _mask_ious(plan, first, second, masks: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]) -> list[float]:
+def _mask_ious(plan, first, second,
+               masks: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]) -> list[float]:
     """Both estimators over the rendered ``plan``; per frame, the intersection over union of their
     masks (> 0.5) once ``masks(first_mask, second_mask)`` has brought them to one size."""
     ious = []

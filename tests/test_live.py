@@ -17,15 +17,15 @@ import numpy as np
 import pytest
 
 from formcheck.errors import CameraError, SourceError
-from formcheck.sources.capture import LatestFrameCapture
+from formcheck.judge.timer import FrameState
 from formcheck.live.cues import TOO_DARK, CueSelector, _join
 from formcheck.live.screen import DisplayError, check_display
 from formcheck.live.session import default_out_dir
-from formcheck.sources.camera import open_live_source
 from formcheck.live.voice import Voice
 from formcheck.outputs.overlay import STATE_BGR
+from formcheck.sources.camera import open_live_source
+from formcheck.sources.capture import LatestFrameCapture
 from formcheck.sources.media import VideoFrame
-from formcheck.judge.timer import FrameState
 
 # A correct forearm plank, 640x352 12 fps, 26.9 s: long enough that the window is on the screen for
 # many grabs even when the machine is busy (a 6.5 s clip was sometimes over before one grab landed).
@@ -420,6 +420,6 @@ def test_a_failing_model_ends_the_session_with_its_error():
 
     coach = LiveCoach(load_exercise("forearm_plank"), Failing(), _FakeScreen({}), Voice(enabled=False),
                       SourceInfo("fake", 4, 4, 30.0, None, None, True), CoachOptions(countdown_s=0))
-    with LatestFrameCapture(_frames(20, interval_s=0.005)) as capture:
-        with pytest.raises(ModelError, match="the model broke"):
-            coach.run(capture)
+    with LatestFrameCapture(_frames(20, interval_s=0.005)) as capture, \
+            pytest.raises(ModelError, match="the model broke"):
+        coach.run(capture)

@@ -15,9 +15,9 @@ from collections import Counter, defaultdict
 import pytest
 
 from formcheck.judge.exercises import load_exercise
-from formcheck.pose.smoothing import clean
-from formcheck.pose.recording import load_recording
 from formcheck.judge.scoring import Scorer
+from formcheck.pose.recording import load_recording
+from formcheck.pose.smoothing import clean
 from tests.posebuild import plank_verdict
 
 pytestmark = pytest.mark.real_data
@@ -46,6 +46,13 @@ MODEL = "litert"
 # camera operator's hand leaves the frame then), and to 39.5 s, labelled i from 38.4 s.
 AGREE_GAPS = {"006"}
 TIME_GAPS = {"002", "006", "009"}
+
+
+def _known_gaps(gaps: set[str], reason: str) -> list:
+    """``CLIPS`` with each clip in ``gaps`` marked as an expected failure of its assertions. Strict: a
+    clip that starts passing fails the run, so the gap is taken off the list rather than forgotten."""
+    return [pytest.param(clip, marks=pytest.mark.xfail(reason=reason, raises=AssertionError, strict=True))
+            if clip in gaps else clip for clip in CLIPS]
 
 
 def _labels(shared_data):
@@ -77,7 +84,7 @@ def clips(shared_data, recorded):
             lab = _label(spans[clip], pose.t_s)
             pred = plank_verdict(scorer.update(pose).evaluation)
             if lab == "i":
-                near = any(l != "i" and s - BOUNDARY_S <= pose.t_s < e + BOUNDARY_S for s, e, l in spans[clip])
+                near = any(other != "i" and s - BOUNDARY_S <= pose.t_s < e + BOUNDARY_S for s, e, other in spans[clip])
                 i_in += (not near) and pred != "i"
                 i_n += not near
             else:
@@ -94,8 +101,8 @@ def clips(shared_data, recorded):
     print("\nclip  agree          i_in_position  valid_s  labelled_c  valid_in_i  faults")
     for clip, r in out.items():
         n, a = sum(r["judged"].values()), sum(r["agree"].values())
-        print(f"{clip}   {a:4d}/{n:4d} {a / n:5.1%}  {r['i_in']:3d}/{r['i_n']:3d}  {r['valid_s']:6.1f}  {r['c_s']:6.1f}  {r['valid_in_i']:6.2f}  "
-              f"{sorted(r['faults'])}")
+        print(f"{clip}   {a:4d}/{n:4d} {a / n:5.1%}  {r['i_in']:3d}/{r['i_n']:3d}  {r['valid_s']:6.1f}  "
+              f"{r['c_s']:6.1f}  {r['valid_in_i']:6.2f}  {sorted(r['faults'])}")
     return out
 
 
@@ -119,19 +126,16 @@ def test_not_planking_is_rarely_taken_for_the_exercise(clips):
     assert clips["001"]["i_in"] <= 0.2 * clips["001"]["i_n"]  # lying propped on the forearms
 
 
-@pytest.mark.parametrize("clip", CLIPS)
+@pytest.mark.parametrize("clip", _known_gaps(AGREE_GAPS, "known gap: legs gated out in the head-end view (see AGREE_GAPS)"))
 def test_each_clip_agrees_with_its_labels(clips, clip):
-    if clip in AGREE_GAPS:
-        pytest.xfail("known gap: legs gated out in the head-end view (see AGREE_GAPS)")
     r = clips[clip]
     a, n = sum(r["agree"].values()), sum(r["judged"].values())
     assert a / n >= 0.90, (r["agree"], r["judged"])
 
 
-@pytest.mark.parametrize("clip", CLIPS)
+@pytest.mark.parametrize("clip", _known_gaps(
+    TIME_GAPS, "known gap: legs unseen (006) or footage unlike the labels (see TIME_GAPS)"))
 def test_valid_seconds_match_the_labelled_correct_time(clips, clip):
-    if clip in TIME_GAPS:
-        pytest.xfail("known gap: legs unseen (006) or footage unlike the labels (see TIME_GAPS)")
     r = clips[clip]
     assert abs(r["valid_s"] - r["c_s"]) <= 1.0, r
     assert r["valid_in_i"] == pytest.approx(0.0, abs=0.05), r

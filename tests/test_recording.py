@@ -6,8 +6,8 @@ import pytest
 
 from formcheck.errors import RecordingError
 from formcheck.pose.frame import PoseFrame
-from formcheck.pose.smoothing import Cleaner, clean
 from formcheck.pose.recording import FORMAT_VERSION, Recording, load_recording, save_recording
+from formcheck.pose.smoothing import Cleaner, clean
 
 
 def _frames(n=5):

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from formcheck.judge.exercises import load_exercise
-from formcheck.outputs.html_report import write_html
 from formcheck.engine.recorded import SessionResult
+from formcheck.judge.exercises import load_exercise
 from formcheck.judge.scoring import score_frames
+from formcheck.outputs.html_report import write_html
 from tests.browser import dump_dom, screenshot
 from tests.posebuild import moved, side_view
 from tests.test_reference import DOWN, STAND
@@ -142,11 +142,11 @@ def test_ctrl_c_leaves_a_valid_partial_report(shared_data, tmp_path):
 
 @pytest.mark.parametrize("sample_fps", [None, 10.0])
 def test_annotated_video_drawn_in_parts_is_one_video_with_every_scored_frame_in_time(tmp_path, sample_fps):
-    from formcheck.pose.landmarks import SKELETON
+    from formcheck.judge.timer import FrameState, Phase
     from formcheck.outputs.annotated_video import write_annotated
     from formcheck.outputs.overlay import Overlay
+    from formcheck.pose.landmarks import SKELETON
     from formcheck.sources.media import VideoFileSource
-    from formcheck.judge.timer import FrameState, Phase
     from tests.videos import write_video
 
     # 200 frames at 25 fps with B-frames, as phones and x264 write them.
@@ -167,11 +167,11 @@ def test_annotated_video_drawn_in_parts_is_one_video_with_every_scored_frame_in_
 def test_an_annotated_video_interrupted_mid_way_keeps_a_playable_start(tmp_path):
     import _thread
 
-    from formcheck.pose.landmarks import SKELETON
+    from formcheck.judge.timer import FrameState, Phase
     from formcheck.outputs.annotated_video import write_annotated
     from formcheck.outputs.overlay import Overlay
+    from formcheck.pose.landmarks import SKELETON
     from formcheck.sources.media import VideoFileSource
-    from formcheck.judge.timer import FrameState, Phase
     from tests.videos import write_video
 
     clip = write_video(tmp_path / "clip.mp4", [i / 25 for i in range(300)], size_wh=(160, 120))

@@ -12,10 +12,10 @@ import csv
 import pytest
 
 from formcheck.judge.exercises import load_exercise
-from formcheck.pose.smoothing import clean
-from formcheck.pose.recording import load_recording
-from formcheck.outputs.json_report import report_dict
 from formcheck.judge.scoring import Scorer
+from formcheck.outputs.json_report import report_dict
+from formcheck.pose.recording import load_recording
+from formcheck.pose.smoothing import clean
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

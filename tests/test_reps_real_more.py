@@ -18,12 +18,12 @@ import statistics
 import pytest
 
 from formcheck.judge.exercises import load_exercise
-from formcheck.pose.geometry import joint_angle_deg
-from formcheck.pose.landmarks import Landmark
-from formcheck.pose.smoothing import clean
-from formcheck.pose.recording import load_recording
 from formcheck.judge.scoring import Scorer
 from formcheck.judge.timer import FrameState
+from formcheck.pose.geometry import joint_angle_deg
+from formcheck.pose.landmarks import Landmark
+from formcheck.pose.recording import load_recording
+from formcheck.pose.smoothing import clean
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

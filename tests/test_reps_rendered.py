@@ -16,9 +16,9 @@ from __future__ import annotations
 import pytest
 
 from formcheck.judge.exercises import load_exercise
+from formcheck.judge.scoring import Scorer
 from formcheck.pose.estimate import record
 from formcheck.pose.smoothing import clean
-from formcheck.judge.scoring import Scorer
 from formcheck_studio import render_clip
 from formcheck_studio.motions import EXERCISES
 

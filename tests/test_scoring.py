@@ -51,7 +51,8 @@ def test_a_session_reports_valid_time_holds_and_the_fault_that_broke_them(plank)
     assert s.valid_s == pytest.approx(3.0 - w + 4.0 - w - 0.2, abs=0.01)
     assert s.breaks == 1 and s.longest_hold_s == pytest.approx(4.0 - w - 0.2, abs=0.01)
     # The one-frame sag is a flicker, not a fault; the pike is.
-    assert [(f.check, round(f.start_s, 2), round(f.end_s, 2)) for f in score.faults] == [("hips_too_high", 4.0 + w, 6.0)]
+    faults = [(f.check, round(f.start_s, 2), round(f.end_s, 2)) for f in score.faults]
+    assert faults == [("hips_too_high", 4.0 + w, 6.0)]
     assert score.faults[0].cue == next(c.cue for c in plank.checks if c.id == "hips_too_high")
     assert score.view == {"kind": "side", "side": "left"}
     # Standing, one window after each of the three jumps between held poses, and the sag's two frames.

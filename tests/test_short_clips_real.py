@@ -13,10 +13,10 @@ from dataclasses import replace
 import pytest
 
 from formcheck.judge.exercises import load_exercise
-from formcheck.pose.smoothing import clean
-from formcheck.pose.recording import load_recording
 from formcheck.judge.scoring import Scorer
 from formcheck.judge.timer import FrameState
+from formcheck.pose.recording import load_recording
+from formcheck.pose.smoothing import clean
 
 pytestmark = pytest.mark.real_data
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from formcheck.judge.exercises import load_exercise
-from formcheck.pose.smoothing import clean
-from formcheck.pose.recording import load_recording
 from formcheck.judge.scoring import Scorer
+from formcheck.pose.recording import load_recording
+from formcheck.pose.smoothing import clean
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

@@ -35,9 +35,9 @@ def test_smoother_keeps_a_still_pose_still():
     assert np.allclose(out.xyz_norm[:, 0], 0.3)
 
 
-def _settle_time_s(fps, config=SmootherConfig()):
+def _settle_time_s(fps):
     """Seconds after a step of 0.2 until the output is within 0.01 of the new position."""
-    smoother = OneEuroSmoother(config)
+    smoother = OneEuroSmoother(SmootherConfig())
     for i in range(int(fps)):
         smoother.update(pose(i / fps, x=0.3))
     t0 = 1.0

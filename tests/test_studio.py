@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from formcheck.cli.studio import VIEWS, studio
 from formcheck.errors import FormcheckError
 from formcheck.pose.landmarks import Landmark
 from formcheck_studio import GroundTruth, UnknownExerciseError, UnknownFaultError, render_clip
 from formcheck_studio.camera import VIEW_AZIMUTH_DEG, Camera
-from formcheck.cli.studio import VIEWS, studio
 from formcheck_studio.clip import occluded_landmarks, plan_clip
 from formcheck_studio.mannequin import BodyDims, Pose, forward_kinematics, leg_ik_angles, two_link_ik
 from formcheck_studio.motions import PLANK_HIPS_HIGH_DEG, WALL_SIT_HIPS_HIGH_FRAC

@@ -50,4 +50,5 @@ def test_sweep_helper_returns_sane_numbers():
     assert all(0 <= v < 30 for n, v in r.est_err.items() if r.units[n] == "deg")
     assert all(0 <= v < 0.3 for n, v in r.cam_err.items() if r.units[n] == "len")
     assert "hip offset" in studio_sweep.table([r])
-    assert "## forearm_plank" in studio_sweep.markdown([r], {"yaws": (15.0,), "heights": (0.9,), "distances": (3.0,)}, 1.0)
+    grid = {"yaws": (15.0,), "heights": (0.9,), "distances": (3.0,)}
+    assert "## forearm_plank" in studio_sweep.markdown([r], grid, 1.0)

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from formcheck.outputs.wall_drawing import draw_wall
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark as L
-from formcheck.sources.media import VideoFrame
-from formcheck.outputs.wall_drawing import draw_wall
 from formcheck.pose.wall import WallObservation, WallTracker, from_arrays, to_arrays
+from formcheck.sources.media import VideoFrame
 
 W, H = 480, 560       # tall enough that the wall shows well above and below the body
 WALL_X = 300          # px: the edge-on wall, a vertical edge
@@ -173,11 +173,11 @@ def _studio_hold(fault: str | None, view: str, seed: int) -> tuple[list[WallObse
     import cv2
 
     from formcheck.pose.estimators import SolutionsEstimator
-    from formcheck_studio.clip import plan_clip
     from formcheck.pose.wall.body import torso_of
     from formcheck.pose.wall.contour import back_contour
     from formcheck.pose.wall.support import SupportParams, supported_posture
     from formcheck.pose.wall.tracker import person_mask
+    from formcheck_studio.clip import plan_clip
 
     plan = plan_clip("wall_sit", fault, view, seconds=6.0, seed=seed)
     hold = plan.truth.holds[0]
@@ -247,7 +247,8 @@ def test_studio_front_view_finds_no_wall():
 
 # --- real clips ----------------------------------------------------------------------------
 
-def _real(shared_data: Path, name: str, start_s: float, end_s: float, fps: float) -> list[tuple[float, WallObservation]]:
+def _real(shared_data: Path, name: str, start_s: float, end_s: float,
+          fps: float) -> list[tuple[float, WallObservation]]:
     from formcheck.pose.estimators import SolutionsEstimator
     from formcheck.sources.media import VideoFileSource
 

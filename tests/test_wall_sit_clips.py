@@ -2,9 +2,9 @@
 
 import pytest
 
+from formcheck.engine.recorded import score_recording
 from formcheck.judge.exercises import load_exercise
 from formcheck.pose.recording import load_recording
-from formcheck.engine.recorded import score_recording
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

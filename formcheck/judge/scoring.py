@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 
 from formcheck.judge.exercises import EvalContext, Evaluation, Exercise, Status
 from formcheck.judge.exercises.personal_reference import PhaseReferences
-from formcheck.pose.frame import PoseFrame
 from formcheck.judge.motion import MotionTracker
 from formcheck.judge.reps import Rep, RepCounter, RepSnapshot
 from formcheck.judge.timer import FrameState, HoldSummary, HoldTimer, Snapshot, TimerConfig, fault_spans
+from formcheck.pose.frame import PoseFrame
 
 DEFAULT_ENTRY_DELAY_S = 0.5
 DEFAULT_GRACE_S = 0.5
@@ -145,8 +145,9 @@ class Scorer:
         self.rep_counter = None
         self.reach = frozenset(c.id for c in exercise.checks if c.spec.reach)
         if reps is not None:
-            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s, self.reach,
-                                          alternate=reps.order == "alternate", fault_min_s=reps.fault_min_s)
+            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s,
+                                          self.reach, alternate=reps.order == "alternate",
+                                          fault_min_s=reps.fault_min_s)
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
         """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""

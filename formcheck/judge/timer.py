@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-
 # Frame times are sums of floats (0.1 + 0.2 ...); comparisons against configured seconds allow
 # for that rounding rather than letting it decide a frame.
 _EPS_S = 1e-6
@@ -179,9 +178,7 @@ class HoldTimer:
         hold = self._hold
         confirmed = hold is not None and self._confirmed(hold)
         hold_s = hold.credited_s if confirmed else 0.0
-        if hold is None:
-            phase = Phase.SETTLING if state is FrameState.VALID else Phase.WAITING
-        elif not confirmed:
+        if hold is None or not confirmed:
             phase = Phase.SETTLING if state is FrameState.VALID else Phase.WAITING
         else:
             phase = Phase.HOLDING if state is FrameState.VALID else Phase.PAUSED

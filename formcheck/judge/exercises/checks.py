@@ -11,11 +11,9 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from formcheck.pose import geometry
 from formcheck.judge.exercises.landmark_refs import Side, opposite, resolve
-from formcheck.judge.exercises.schema import (
-    Condition, LeftRight, LineDistance, Offset, WallGap,
-)
+from formcheck.judge.exercises.schema import Condition, LeftRight, LineDistance, Offset, WallGap
+from formcheck.pose import geometry
 from formcheck.pose.landmarks import Landmark
 
 # Each body length is the 2D distance between two landmarks of the evaluated side.

@@ -22,8 +22,8 @@ UNIT_LABELS = {"deg": "°", "body": "body lengths", "body_per_s": "body lengths/
 class EvalContext:
     """Extra knowledge about the scene that landmarks do not carry.
 
-    ``speeds_px_s``: see the field. ``wall_line``: two points on the wall, in normalized image coordinates (x right, y down), found
-    by a wall detector; ``None`` when no wall was found, and then wall checks cannot see.
+    ``speeds_px_s``: see the field. ``wall_line``: two points on the wall, in normalized image coordinates
+    (x right, y down), found by a wall detector; ``None`` when no wall was found, and then wall checks cannot see.
     """
 
     wall_line: tuple[tuple[float, float], tuple[float, float]] | None = None

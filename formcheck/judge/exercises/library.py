@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError

@@ -8,7 +8,7 @@ these files are physiotherapists and contributors, not the authors of the code.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -221,7 +221,7 @@ class Speed(_ConditionBase):
 
 
 Condition = Annotated[
-    Union[JointAngle, SegmentAngle, Offset, LineDistance, LeftRight, Wall, WallGap, Speed], Field(discriminator="kind")
+    JointAngle | SegmentAngle | Offset | LineDistance | LeftRight | Wall | WallGap | Speed, Field(discriminator="kind")
 ]
 CHECK_KINDS: tuple[str, ...] = ("joint_angle", "segment_angle", "offset", "line_distance", "left_right", "wall",
                                 "wall_gap", "speed")

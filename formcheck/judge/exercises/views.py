@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from formcheck.pose import geometry
 from formcheck.judge.exercises.landmark_refs import Side
+from formcheck.pose import geometry
 from formcheck.pose.landmarks import Landmark
 
 ViewKind = Literal["side", "front"]
