@@ -1,13 +1,15 @@
 """Pose estimation behind one small interface: ``estimator.estimate(video_frame) -> PoseFrame``.
 
-Two backends:
+:func:`make_estimator` picks one of three backends by the model's name:
 
 * :class:`SolutionsEstimator` — MediaPipe's legacy ``solutions`` API with the BlazePose model that
   ships inside the ``mediapipe==0.10.21`` wheel ("full"). This is the default and needs no download.
 * :class:`TaskEstimator` — a user-supplied MediaPipe Pose Landmarker ``.task`` file (lite / heavy).
+* :class:`~formcheck.pose.litert.LiteRTEstimator` — the bundled "full" model run directly on LiteRT
+  ("litert").
 
-Neither ever downloads anything: a model that is not on disk is a :class:`ModelError` that says what
-to pass instead.
+None ever downloads anything: a model that is not on disk is a :class:`ModelError` that says what
+to pass instead. The names and pieces the backends share live in :mod:`formcheck.pose.models`.
 """
 
 from __future__ import annotations
@@ -16,76 +18,34 @@ import contextlib
 import io
 import os
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.litert import LiteRTEstimator
+from formcheck.pose.models import (BUNDLED_MODELS, DEFAULT_MODEL, LITERT_MODEL, SCORE_MODEL, PoseEstimator,
+                                   landmark_model_path, native_stderr_silenced, releases_gil)
 from formcheck.sources.media import VideoFrame
 
-BUNDLED_MODELS = {"lite": 0, "full": 1, "heavy": 2}
-DEFAULT_MODEL = "full"
-# The bundled full model run directly with LiteRT (formcheck.pose.litert): the same landmarks as "full"
-# (median difference 0.07 % of torso length) without MediaPipe's graph around it. One inference
-# thread: both places it runs already keep the other core busy (live draws the previous frame
-# there; record runs a second process), and a second thread then only adds contention
-# (live at 640x480 30 fps: 2 frames dropped of 390 with one thread, 7 with two).
-LITERT_MODEL = "litert"
-# The pose model score, live and batch use unless told, for every exercise: the same landmarks and
-# hold times as "full" with less CPU and half the memory; for exercises with a wall it keeps the
-# model's person mask for the wall stage. ("full" stays the default of `formcheck record`.)
-SCORE_MODEL = LITERT_MODEL
+# The shared names stay importable from here, where the estimators are made.
+__all__ = ["BUNDLED_MODELS", "DEFAULT_MODEL", "LITERT_MODEL", "SCORE_MODEL", "PoseEstimator", "SolutionsEstimator",
+           "TaskEstimator", "bundled_model_path", "make_estimator", "native_stderr_silenced", "releases_gil"]
 
 
-class PoseEstimator(Protocol):
-    """Turns one RGB image into one :class:`PoseFrame` (all landmarks missing when nobody is found)."""
+def _mediapipe():
+    """The ``mediapipe`` module, with its C++ side told to keep its start-up logs to itself.
 
-    name: str
-
-    def estimate(self, frame: VideoFrame) -> PoseFrame: ...
-
-    def close(self) -> None: ...
-
-
-def _quiet_native_logs() -> None:
-    # MediaPipe's C++ side logs "GPU support is not available" and similar to stderr on every
-    # start; users only need our own messages. Must be set before the graph is created.
+    MediaPipe's C++ side logs "GPU support is not available" and similar to stderr on every
+    start; users only need our own messages. The levels must be set before a graph is created.
+    """
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
-@contextlib.contextmanager
-def native_stderr_silenced():
-    """Send the C++ side's stderr to /dev/null for a moment.
-
-    TFLite and absl print start-up chatter ("Created TensorFlow Lite XNNPACK delegate", "Feedback
-    manager requires ...") straight to file descriptor 2, around the first inference, whatever the
-    log level; Python-level redirection cannot catch it. Our own messages are not printed here.
-    """
-    import sys
-
-    sys.stderr.flush()
-    try:
-        saved = os.dup(2)
-    except OSError:  # no usable stderr (e.g. closed): nothing to silence
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-def _mediapipe_dir() -> Path:
+    # Imported here, on first use: importing mediapipe takes ~1 s, and the default model (LiteRT) never needs it.
     import mediapipe
 
-    return Path(mediapipe.__file__).parent
+    return mediapipe
 
 
 def bundled_model_path(model: str) -> Path:
@@ -93,7 +53,7 @@ def bundled_model_path(model: str) -> Path:
     if model not in BUNDLED_MODELS:
         raise ModelError(f"unknown model {model!r}; use one of {', '.join(BUNDLED_MODELS)}, {LITERT_MODEL}, "
                          f"or a path to a .task file")
-    path = _mediapipe_dir() / "modules" / "pose_landmark" / f"pose_landmark_{model}.tflite"
+    path = landmark_model_path(model)
     if not path.exists():
         raise ModelError(
             f"the {model!r} pose model is not installed (mediapipe ships only the 'full' model and this "
@@ -125,9 +85,7 @@ class SolutionsEstimator:
                  segmentation: bool = False, min_detection_confidence: float = 0.5,
                  min_tracking_confidence: float = 0.5) -> None:
         bundled_model_path(model)  # fail with a clear message before MediaPipe would try a download
-        _quiet_native_logs()
-        import mediapipe as mp
-
+        mp = _mediapipe()
         self.name = f"mediapipe-{model}"
         self.segmentation = segmentation
         self.last_mask: np.ndarray | None = None
@@ -172,12 +130,10 @@ class TaskEstimator:
         if not path.is_file():
             raise ModelError(f"{path}: no such model file; pass --model full for the bundled model, "
                              f"or the path of a MediaPipe Pose Landmarker .task file")
-        _quiet_native_logs()
-        from mediapipe.tasks.python import BaseOptions
-        from mediapipe.tasks.python import vision
-
+        self._mp = mp = _mediapipe()
+        vision = mp.tasks.vision
         options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(path)),
+            base_options=mp.tasks.BaseOptions(model_asset_path=str(path)),
             running_mode=vision.RunningMode.VIDEO,
             num_poses=1,
         )
@@ -191,8 +147,7 @@ class TaskEstimator:
         self._last_ms = -1
 
     def estimate(self, frame: VideoFrame) -> PoseFrame:
-        import mediapipe as mp
-
+        mp = self._mp
         h, w = frame.rgb.shape[:2]
         # The task API rejects non-increasing timestamps; equal millisecond stamps can occur at >1 kHz.
         t_ms = max(int(round(frame.t_s * 1000)), self._last_ms + 1)
@@ -208,13 +163,6 @@ class TaskEstimator:
         self._landmarker.close()
 
 
-def releases_gil(model: str) -> bool:
-    """Whether ``model``'s estimator spends its time outside the GIL, so that estimators in threads
-    of one process use every core. True of LiteRT (its ``invoke`` and the OpenCV crop release it,
-    and the Python around them is ~1 ms a frame); MediaPipe's graph is kept to processes."""
-    return model == LITERT_MODEL
-
-
 def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
                    segmentation: bool = False, mask_max_width: int | None = None) -> PoseEstimator:
     """``"full"`` / ``"lite"`` / ``"heavy"`` name a bundled model, ``"litert"`` runs the bundled full
@@ -226,8 +174,6 @@ def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
     the wall stage works downscaled, and a 1080p float mask is 8 MB a frame.
     """
     if model == LITERT_MODEL:
-        from formcheck.pose.litert import LiteRTEstimator
-
         return LiteRTEstimator(threads=1, segmentation=segmentation, mask_max_width=mask_max_width)
     if model.endswith(".task") or os.sep in model or "/" in model:
         if segmentation:

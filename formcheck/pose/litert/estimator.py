@@ -13,12 +13,12 @@ No smoothing: formcheck smooths later with the real timestamps.
 from __future__ import annotations
 
 import functools
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
 import cv2
 import numpy as np
+from ai_edge_litert.interpreter import Interpreter
 
 from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
@@ -31,20 +31,12 @@ from formcheck.pose.litert.landmarks import (AUX_CENTRE, AUX_SCALE, LANDMARK_INP
 from formcheck.pose.litert.prune import drop_outputs
 from formcheck.pose.litert.roi import Roi, image_to_crop_matrix, letterbox_roi, roi_from_keypoints, warp_roi
 from formcheck.pose.litert.tracking import AuxPointFilter
+from formcheck.pose.models import BUNDLED_MODELS, detector_model_path, landmark_model_path, native_stderr_silenced
 from formcheck.sources.media import VideoFrame, fit_width
 
-LANDMARK_MODELS = ("lite", "full", "heavy")
+LANDMARK_MODELS = tuple(BUNDLED_MODELS)  # lite, full, heavy
 # Detector keypoints used for the ROI (PoseDetectionToRoi: rotation_vector_start/end_keypoint_index 0, 1).
 KP_HIP_CENTRE, KP_SCALE = 0, 1
-
-
-def mediapipe_modules_dir() -> Path:
-    """``<site-packages>/mediapipe/modules``, found without importing mediapipe (which loads its C++ side)."""
-    spec = importlib.util.find_spec("mediapipe")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError("mediapipe is not installed, and its wheel holds the pose models; "
-                         "install mediapipe==0.10.21")
-    return Path(next(iter(spec.submodule_search_locations))) / "modules"
 
 
 def bundled_paths(model: str) -> tuple[Path, Path]:
@@ -52,9 +44,7 @@ def bundled_paths(model: str) -> tuple[Path, Path]:
     if model not in LANDMARK_MODELS:
         raise ModelError(f"unknown model {model!r}; use one of {', '.join(LANDMARK_MODELS)} "
                          f"or the path of a BlazePose pose_landmark_*.tflite file")
-    modules = mediapipe_modules_dir()
-    return (modules / "pose_detection" / "pose_detection.tflite",
-            modules / "pose_landmark" / f"pose_landmark_{model}.tflite")
+    return detector_model_path(), landmark_model_path(model)
 
 
 def _is_model_name(model: str | Path) -> bool:
@@ -109,14 +99,7 @@ def load_interpreter(path: Path, threads: int, prune: Callable[[tuple[int, ...]]
         raise ModelError(f"{path}: no such model file (the bundled models are lite/full/heavy, "
                          f"of which mediapipe 0.10.21 ships only 'full')")
     try:
-        from ai_edge_litert.interpreter import Interpreter
-    except ImportError:
-        raise ModelError("the LiteRT backend needs the ai-edge-litert package "
-                         "(pip install ai-edge-litert)") from None
-    from formcheck.pose.estimators import native_stderr_silenced  # XNNPACK prints an INFO line on fd 2
-
-    try:
-        with native_stderr_silenced():
+        with native_stderr_silenced():  # XNNPACK prints an INFO line on fd 2
             interpreter = Interpreter(model_content=_model_bytes(path, prune), num_threads=threads)
             interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
