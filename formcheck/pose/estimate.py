@@ -9,6 +9,7 @@ frame already estimated.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import multiprocessing as mp
 import os
@@ -20,6 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
+
+from formcheck import errors
 from formcheck.errors import FormcheckError, SourceError
 from formcheck.pose.estimators import DEFAULT_MODEL, releases_gil
 from formcheck.pose.frame import PoseFrame
@@ -130,8 +134,6 @@ def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_f
             wall: bool, worker_id: int, out) -> None:
     # The parent owns Ctrl-C: it stops the workers and keeps what they already sent.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import cv2
-
     cv2.setNumThreads(1)  # the other span's process keeps the other core busy (see one_opencv_thread)
     # Native libraries print start-up chatter to fd 2 from their own threads; a worker reports
     # everything that matters through the queue, so its stderr goes nowhere.
@@ -231,8 +233,6 @@ def one_opencv_thread(enabled: bool = True):
     if not enabled:
         yield
         return
-    import cv2
-
     before = cv2.getNumThreads()
     cv2.setNumThreads(1)
     try:
@@ -308,8 +308,6 @@ def release_freed_memory() -> None:
     ~150 MB for a 720p clip, which the annotated video (drawn by other threads, so other arenas)
     would otherwise add to rather than reuse.
     """
-    import ctypes
-
     try:
         trim = ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
@@ -318,8 +316,6 @@ def release_freed_memory() -> None:
 
 
 def _rebuild_error(error: tuple[str, str]) -> FormcheckError:
-    import formcheck.errors as errors
-
     cls = getattr(errors, error[0], FormcheckError)
     return cls(error[1])
 

@@ -43,6 +43,7 @@ from formcheck.atomic import atomic_open
 from formcheck.errors import RecordingError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.wall.observation import from_arrays, to_arrays
 from formcheck.sources.media import SourceInfo
 
 FORMAT_NAME = "formcheck.poses"
@@ -132,8 +133,6 @@ def save_recording(recording: Recording, path: str | Path) -> Path:
         raise RecordingError(f"{path}: a landmark recording's name must end in {SUFFIX}")
     arrays = _stack(recording.frames)
     if recording.walls is not None:
-        from formcheck.pose.wall import to_arrays
-
         arrays.update(to_arrays(recording.walls))
     with atomic_open(path, "wb") as fh:
         np.savez_compressed(fh, format=np.array(FORMAT_NAME), version=np.array(FORMAT_VERSION),
@@ -167,8 +166,6 @@ def load_recording(path: str | Path) -> Recording:
         raise RecordingError(f"{path}: not a readable landmark recording ({type(exc).__name__}: {exc})") from None
     walls = None
     if wall_arrays:
-        from formcheck.pose.wall import from_arrays
-
         walls = from_arrays(wall_arrays)
     return Recording(list(_frames_from_arrays(arrays, (int(meta["width"]), int(meta["height"])))), meta, walls)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
@@ -74,8 +75,6 @@ class VideoFileSource:
     def __init__(self, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
                  sample_fps: float | None = None, max_height: int | None = None, bgr: bool = False,
                  threaded_decode: bool = True) -> None:
-        import av  # local: PyAV loads FFmpeg libraries, which only video-file users need
-
         self.path = Path(path)
         _require_file(self.path)
         self.start_s = start_s
@@ -120,8 +119,6 @@ class VideoFileSource:
 
     def __iter__(self) -> Iterator[VideoFrame]:
         """Frames in order; ``rgb`` holds BGR instead when the source was opened with ``bgr=True``."""
-        import av
-
         if self._out_wh:
             w, h = self._out_wh
             # Downscaled frames are for people to watch (the annotated video), not for the pose
