@@ -7,7 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from formcheck.judge.exercises.checks import Scene, compile_condition, measure
-from formcheck.judge.exercises.schema import ExerciseFile, Speed
+from formcheck.judge.exercises.conditions import Speed
+from formcheck.judge.exercises.exercise_file import ExerciseFile
 from formcheck.judge.motion import MotionTracker
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark

@@ -9,7 +9,7 @@ import formcheck
 from formcheck.errors import ExerciseError
 from formcheck.judge.exercises import data_dirs, list_exercises, load_exercise
 from formcheck.judge.exercises.checks import EVALUATORS
-from formcheck.judge.exercises.schema import CHECK_KINDS
+from formcheck.judge.exercises.conditions import CHECK_KINDS
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = {"wall_sit", "glute_bridge", "forearm_plank", "side_plank_left", "side_plank_right", "bird_dog_left",

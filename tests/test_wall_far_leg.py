@@ -16,7 +16,7 @@ import pytest
 
 from formcheck.judge.exercises import EvalContext, Status, load_exercise
 from formcheck.judge.exercises.checks import CannotSee, Scene, compile_condition, measure
-from formcheck.judge.exercises.schema import LeftRight
+from formcheck.judge.exercises.conditions import LeftRight
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
 from formcheck.pose.smoothing import GateConfig, VisibilityGate

@@ -11,8 +11,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from formcheck.judge.exercises.conditions import Condition, LeftRight, LineDistance, Offset, WallGap
 from formcheck.judge.exercises.landmark_refs import Side, opposite, resolve
-from formcheck.judge.exercises.schema import Condition, LeftRight, LineDistance, Offset, WallGap
 from formcheck.pose import geometry
 from formcheck.pose.landmarks import Landmark
 
@@ -54,7 +54,7 @@ class Scene:
     speeds: list[float] | None = None  # per landmark, pixels per second; None = no motion stage
     wall_gaps: Mapping[str, float | None] | None = None  # torso lengths by part, from the wall stage
     # (33, 2) pixels: the model's unsure position of landmarks the gate removed (NaN elsewhere);
-    # None when the frame carries none. Read only for other_hidden = "unsure" (schema.LeftRight).
+    # None when the frame carries none. Read only for other_hidden = "unsure" (conditions.LeftRight).
     unsure_points: list[list[float]] | None = None
 
 

@@ -10,9 +10,10 @@ import numpy as np
 
 from formcheck.judge.exercises import views
 from formcheck.judge.exercises.checks import CannotSee, CompiledCondition, Scene, compile_condition, measure
+from formcheck.judge.exercises.conditions import Condition
 from formcheck.judge.exercises.evaluation import CheckResult, EvalContext, Evaluation, Status, bound_or_none
+from formcheck.judge.exercises.exercise_file import ExerciseFile, RepSpec
 from formcheck.judge.exercises.landmark_refs import SIDES, Side, resolve
-from formcheck.judge.exercises.schema import Condition, ExerciseFile, RepSpec
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
 

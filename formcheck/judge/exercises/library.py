@@ -10,9 +10,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from formcheck.errors import ExerciseError
+from formcheck.judge.exercises.calibration_file import CalibrationFile
 from formcheck.judge.exercises.exercise import Exercise, Threshold
+from formcheck.judge.exercises.exercise_file import ExerciseFile
 from formcheck.judge.exercises.landmark_refs import SIDES
-from formcheck.judge.exercises.schema import CalibrationFile, ExerciseFile, format_validation_error
+from formcheck.judge.exercises.validation_errors import format_validation_error
 
 try:
     import tomllib

@@ -1,0 +1,194 @@
+"""The validated model of an exercise file (``poses/*.toml``): its view, entry conditions, checks,
+hold or reps, and the thresholds it declares with their safety bounds.
+
+The checks' own fields are :mod:`formcheck.judge.exercises.conditions`; what fails here is reported
+by :func:`formcheck.judge.exercises.validation_errors.format_validation_error`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from formcheck.judge.exercises.conditions import Condition
+from formcheck.judge.exercises.file_fields import LandmarkRef, StrictModel, ThresholdName, Unit
+from formcheck.judge.exercises.landmark_refs import Side
+
+
+class ThresholdDecl(StrictModel):
+    """A threshold an exercise uses: its unit, its safety bounds and what it means."""
+
+    unit: Unit
+    bounds: tuple[float, float] = Field(description="[lowest, highest] value a calibration may set")
+    about: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.bounds[0] > self.bounds[1]:
+            raise ValueError(f"bounds must be [low, high] with low <= high, got {list(self.bounds)}")
+        return self
+
+
+class ViewSpec(StrictModel):
+    """The camera view the exercise needs, and the threshold on the body's width that tells views apart."""
+
+    kind: Literal["side", "front"]
+    width_ratio: ThresholdName = Field(
+        description="threshold on (shoulder and hip width) / torso length: a maximum for side views, "
+        "a minimum for front views"
+    )
+    cue: str | None = None
+
+
+class EntrySpec(StrictModel):
+    cue: str = Field(min_length=1)
+    conditions: tuple[Condition, ...] = Field(min_length=1)
+
+
+class HoldSpec(StrictModel):
+    min_s: float = Field(gt=0)
+    max_s: float = Field(gt=0)
+    # How long good form must last before the timer starts counting (settling in is not a hold),
+    # and how long a break may last and still be a flicker rather than a fault (seconds).
+    entry_delay_s: float = Field(default=0.5, ge=0, le=10)
+    grace_s: float = Field(default=0.5, ge=0, le=5)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min_s > self.max_s:
+            raise ValueError(f"min_s must not be above max_s, got min_s={self.min_s} > max_s={self.max_s}")
+        return self
+
+
+class PhaseSpec(StrictModel):
+    name: str = Field(min_length=1)
+    conditions: tuple[Condition, ...] = Field(min_length=1)
+
+
+class RepSpec(StrictModel):
+    """A repetition: the phases in the order one rep passes through them, e.g. down -> up."""
+
+    min_count: int = Field(gt=0)
+    max_count: int = Field(gt=0)
+    hold_s: float = Field(default=0.0, ge=0, description="seconds to hold the last phase of each rep")
+    # A rep's bottom or top can last well under the hold timer's 0.5 s grace (a brisk squat spends
+    # 0.3-0.45 s at the bottom), so a rep has its own, shorter bar between a flicker and a fault.
+    fault_min_s: float = Field(default=0.25, gt=0, description="seconds a check must fail at a time to fault a rep")
+    phases: tuple[PhaseSpec, ...] = Field(min_length=2)
+    # "return": the phases in order and back to the first (down -> up -> down). "alternate": two
+    # phases flowing into each other with no rest (cat-cow), a rep being one visit to each.
+    order: Literal["return", "alternate"] = "return"
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min_count > self.max_count:
+            raise ValueError(f"min_count must not be above max_count, got {self.min_count} > {self.max_count}")
+        if self.order == "alternate" and len(self.phases) != 2:
+            raise ValueError(f"order 'alternate' needs exactly two phases, got {len(self.phases)}")
+        names = [p.name for p in self.phases]
+        if len(set(names)) != len(names):
+            raise ValueError(f"phase names must be unique, got {names}")
+        return self
+
+
+class ExerciseFile(StrictModel):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    setup: str = Field(min_length=1)
+    view: ViewSpec
+    sides: tuple[Side, ...] = Field(default=(), description="one-sided variants, e.g. ['left', 'right']")
+    required_landmarks: tuple[LandmarkRef, ...] = Field(min_length=1)
+    forward: tuple[LandmarkRef, LandmarkRef] | None = None
+    entry: EntrySpec
+    checks: tuple[Condition, ...] = Field(min_length=1)
+    hold: HoldSpec | None = None
+    reps: RepSpec | None = None
+    thresholds: dict[str, ThresholdDecl]
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if (self.hold is None) == (self.reps is None):
+            raise ValueError("expected exactly one of [hold] or [reps], got "
+                             + ("both" if self.hold else "neither"))
+        ids = []
+        for i, check in enumerate(self.checks):
+            absent = [f for f in ("id", "cue") if not getattr(check, f)]
+            if absent:
+                raise ValueError(f"checks[{i}] (id {check.id!r}): missing {' and '.join(absent)} "
+                                 "(every check needs an 'id' and a spoken 'cue')")
+            ids.append(check.id)
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"check ids must be unique, got duplicates {dupes}")
+        phases = {p.name for p in self.reps.phases} if self.reps else set()
+        for check in self.checks:
+            unknown = set(check.during) - phases
+            if unknown:
+                raise ValueError(f"check {check.id!r}: 'during' names unknown phases {sorted(unknown)}; "
+                                 f"expected some of {sorted(phases) or 'none (this exercise has no reps)'}")
+        for check in self.checks:
+            if check.relative_to is not None and check.relative_to not in phases:
+                raise ValueError(f"check {check.id!r}: 'relative_to' names unknown phase {check.relative_to!r}; "
+                                 f"expected one of {sorted(phases) or 'none (this exercise has no reps)'}")
+        top = self.reps.phases[-1].name if self.reps and self.reps.order == "return" else None
+        for check in self.checks:
+            if not check.reach:
+                continue
+            if top is None:
+                got = "order 'alternate'" if self.reps else "no [reps]"
+                raise ValueError(f"check {check.id!r}: 'reach' needs [reps] whose phases return to the first "
+                                 f"(order 'return'), got {got}")
+            if tuple(check.during) != (top,):
+                raise ValueError(f"check {check.id!r}: 'reach' is for a check judged at the top of a rep, so it "
+                                 f"needs during = [{top!r}] (the last phase), got during = {list(check.during)}")
+        for where, cond in self._plain_conditions():
+            if cond.reach:
+                raise ValueError(f"{where}: 'reach' is for checks only (a condition is not judged per rep), "
+                                 "got reach = true")
+            if cond.relative_to is not None:
+                raise ValueError(f"{where}: 'relative_to' is for checks only (a condition needs no reference), "
+                                 f"got relative_to = {cond.relative_to!r}")
+        self._check_threshold_refs()
+        needs_forward = any(
+getattr(c, "axis", None) == "forward" for c in self.all_conditions()
+        )
+        if needs_forward and self.forward is None:
+            raise ValueError("a check measures 'forward', so the exercise needs forward = [from, to]")
+        return self
+
+    def _plain_conditions(self):
+        """(where, condition) for entry conditions and rep-phase conditions (not checks)."""
+        for i, cond in enumerate(self.entry.conditions):
+            yield f"entry.conditions[{i}]", cond
+        for phase in self.reps.phases if self.reps else ():
+            for i, cond in enumerate(phase.conditions):
+                yield f"reps.phases {phase.name!r} conditions[{i}]", cond
+
+    def all_conditions(self):
+        yield from self.entry.conditions
+        yield from self.checks
+        if self.reps:
+            for phase in self.reps.phases:
+                yield from phase.conditions
+
+    def _check_threshold_refs(self) -> None:
+        declared = self.thresholds
+        view_t = declared.get(self.view.width_ratio)
+        if view_t is None:
+            raise ValueError(f"view.width_ratio names threshold {self.view.width_ratio!r}, which is not "
+                             f"declared in [thresholds] (declared: {sorted(declared)})")
+        if view_t.unit != "body":
+            raise ValueError(f"threshold {self.view.width_ratio!r} is a width ratio: expected unit 'body', "
+                             f"got {view_t.unit!r}")
+        for cond in self.all_conditions():
+            where = f"check {cond.id!r}" if cond.id else f"{cond.kind} condition"
+            for name in cond.threshold_names():
+                decl = declared.get(name)
+                if decl is None:
+                    raise ValueError(f"{where} uses threshold {name!r}, which is not declared in "
+                                     f"[thresholds] (declared: {sorted(declared)})")
+                if decl.unit != cond.unit:
+                    raise ValueError(f"{where} measures in {cond.unit!r} but threshold {name!r} is "
+                                     f"declared in {decl.unit!r}")

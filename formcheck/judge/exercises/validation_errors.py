@@ -1,0 +1,48 @@
+"""Pydantic's report on an exercise or calibration file, said so that the people editing these files
+(physiotherapists and contributors, not the authors of the code) can act on it: one line per
+problem naming the file, the exercise, the field, what was expected and what arrived.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from formcheck.judge.exercises.conditions import CHECK_KINDS
+
+
+def _describe_loc(loc: tuple[Any, ...], raw: Any) -> str:
+    """``('checks', 2, 'joint_angle', 'points', 0)`` -> ``checks[2] (id 'knee_angle').points[0]``."""
+    out = ""
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, (list, tuple)) and part < len(node) else None
+            if isinstance(node, dict) and "id" in node:
+                out += f" (id {node['id']!r})"
+        elif part in CHECK_KINDS and not (isinstance(node, dict) and part in node):
+            continue  # the discriminated union's tag, not a field of the file
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(top level)"
+
+
+def format_validation_error(err: ValidationError, path: Path | str, what: str, raw: Any) -> str:
+    """One line per problem: file, exercise, field, what was expected and what arrived."""
+    lines = [f"{path}: invalid {what}:"]
+    for e in err.errors(include_url=False):
+        where = _describe_loc(tuple(e["loc"]), raw)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "missing":
+            lines.append(f"  field {where}: missing (this field is required)")
+        elif e["type"] == "extra_forbidden":
+            lines.append(f"  field {where}: not a known field (got {e['input']!r})")
+        else:
+            got = e.get("input")
+            got_text = "" if isinstance(got, dict) else f" (got {got!r})"
+            lines.append(f"  field {where}: {msg}{got_text}")
+    return "\n".join(lines)
