@@ -126,7 +126,8 @@ def test_not_planking_is_rarely_taken_for_the_exercise(clips):
     assert clips["001"]["i_in"] <= 0.2 * clips["001"]["i_n"]  # lying propped on the forearms
 
 
-@pytest.mark.parametrize("clip", _known_gaps(AGREE_GAPS, "known gap: legs gated out in the head-end view (see AGREE_GAPS)"))
+@pytest.mark.parametrize("clip", _known_gaps(
+    AGREE_GAPS, "known gap: legs gated out in the head-end view (see AGREE_GAPS)"))
 def test_each_clip_agrees_with_its_labels(clips, clip):
     r = clips[clip]
     a, n = sum(r["agree"].values()), sum(r["judged"].values())
