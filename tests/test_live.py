@@ -83,18 +83,51 @@ def test_capture_hands_over_only_the_newest_frame_and_counts_drops():
     assert capture.latest(timeout_s=0.05) is None
 
 
-def test_capture_paces_a_file_in_real_time():
-    started = time.perf_counter()
-    with LatestFrameCapture(_frames(10), realtime=True) as capture:
-        seen = []
-        while not (capture.ended and seen and seen[-1] == 9):
-            c = capture.latest(timeout_s=0.2)
-            if c is None and capture.ended:
-                break
-            if c is not None:
-                seen.append(c.frame.index)
-    assert time.perf_counter() - started >= 9 / 30 - 0.01
-    assert seen[-1] == 9 and capture.dropped == 0
+class _WaitClock:
+    """A clock that moves only when the capture thread waits on its stop event, so pacing is counted
+    in the waits it asked for, never timed."""
+
+    def __init__(self, stop) -> None:
+        self.now = 100.0
+        self.waits: list[float] = []
+        self._stop = stop
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def is_set(self) -> bool:
+        return self._stop.is_set()
+
+    def set(self) -> None:
+        self._stop.set()
+
+    def wait(self, timeout_s: float) -> bool:
+        self.waits.append(timeout_s)
+        self.now += timeout_s
+        return self._stop.is_set()
+
+
+@pytest.mark.parametrize("realtime", [True, False])
+def test_capture_paces_a_file_by_its_timestamps(monkeypatch, realtime):
+    import formcheck.sources.capture as capture_module
+
+    capture = LatestFrameCapture(_frames(10), realtime=realtime)
+    clock = _WaitClock(capture._stop)
+    monkeypatch.setattr(capture_module, "time", clock)
+    monkeypatch.setattr(capture, "_stop", clock)
+    handed_over = []
+    put = capture._put
+    monkeypatch.setattr(capture, "_put", lambda c: (handed_over.append(c), put(c)))
+    with capture:
+        while not capture.ended:
+            time.sleep(0.01)
+    assert [c.frame.index for c in handed_over] == list(range(10)) and capture.delivered == 10
+    after_first = [c.delivered_s - handed_over[0].delivered_s for c in handed_over]
+    if realtime:  # each frame handed over at its own timestamp, in waits short enough to honour stop()
+        assert after_first == pytest.approx([i / 30 for i in range(10)])
+        assert sum(clock.waits) == pytest.approx(9 / 30) and max(clock.waits) <= 0.1
+    else:  # a camera paces itself
+        assert after_first == [0.0] * 10 and clock.waits == []
 
 
 def test_capture_keeps_the_reason_a_camera_stopped():
