@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from formcheck.calibrate.measure import Measured, check_thresholds
 from formcheck.calibrate.roc import Roc, ThresholdFit, balanced_accuracy, best_threshold, f1_score, roc_curve
@@ -231,9 +233,6 @@ def clip_data(measured: Measured, spans: list[Span], name: str, labels: LabelMap
 
 def plot_roc(result: ThresholdResult, path: Path) -> Path:
     """The ROC curve of one threshold, with the fitted and the previous value marked (PNG)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     assert result.roc is not None and result.fit is not None
     fig = Figure(figsize=(4.5, 4.5), dpi=100)
     FigureCanvasAgg(fig)

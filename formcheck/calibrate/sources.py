@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from formcheck.pose.estimate import load_poses
+from formcheck.pose.estimators import make_estimator
 from formcheck.pose.recording import Recording, make_meta
+from formcheck.sources.media import open_source
 
 
 def is_camera(source: str) -> bool:
@@ -17,9 +20,6 @@ def record_camera(index: str, seconds: float, model: str = "full", countdown_s: 
     Not exercised by the test suite (no camera on CI machines); it uses the same camera source and
     estimator as ``formcheck live``.
     """
-    from formcheck.pose.estimators import make_estimator
-    from formcheck.sources.media import open_source
-
     source = open_source(index)
     estimator = make_estimator(model)
     frames = []
@@ -36,8 +36,6 @@ def record_camera(index: str, seconds: float, model: str = "full", countdown_s: 
 
 
 def load_source(source: str | Path, model: str = "full", camera_seconds: float = 10.0, progress=None) -> Recording:
-    from formcheck.pose.estimate import load_poses
-
     if is_camera(str(source)):
         return record_camera(str(source), camera_seconds, model)
     return load_poses(source, model=model, progress=progress)
