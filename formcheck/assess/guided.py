@@ -30,6 +30,7 @@ from formcheck.assess import measures as m
 from formcheck.assess.steps import Step
 from formcheck.errors import FormcheckError
 from formcheck.judge.exercises.views import judge_view
+from formcheck.live.cues import DARK_BELOW, STEP_INTO_VIEW, TOO_DARK, CueSelector, brightness, off_picture
 from formcheck.pose.frame import PoseFrame
 from formcheck.sources.media import VideoFrame
 
@@ -69,8 +70,6 @@ class Presenter(Protocol):
 
 def step_cue(pose: PoseFrame, step: Step, image_brightness: float | None = None) -> str | None:
     """The set-up problem to fix before this step can be measured, or ``None`` when all is well."""
-    from formcheck.live.cues import DARK_BELOW, STEP_INTO_VIEW, TOO_DARK, off_picture
-
     if image_brightness is not None and image_brightness < DARK_BELOW:
         return TOO_DARK
     if not pose.detected:
@@ -208,8 +207,6 @@ class GuidedAssessment:
         self.countdown_s = countdown_s
 
     def run(self, frames: Iterable[VideoFrame]) -> GuidedOutcome:
-        from formcheck.live.cues import CueSelector, brightness
-
         outcome = GuidedOutcome()
         clock = StepClock(self.steps, self.countdown_s)
         cues = CueSelector()

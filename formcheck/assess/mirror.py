@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.pose.estimators import PoseEstimator
+from formcheck.pose.estimators import PoseEstimator, make_estimator
 from formcheck.pose.frame import PoseFrame
 from formcheck.sources.media import VideoFrame
 
@@ -66,6 +66,4 @@ class MirrorAveragingEstimator:
 
 def make_mirror_estimator(model: str = "full") -> MirrorAveragingEstimator:
     """Two instances of ``model`` (one per image orientation) behind a :class:`MirrorAveragingEstimator`."""
-    from formcheck.pose.estimators import make_estimator
-
     return MirrorAveragingEstimator(make_estimator(model), make_estimator(model))

@@ -15,6 +15,7 @@ import numpy as np
 
 from formcheck.outputs.skeleton import draw_skeleton, put_label
 from formcheck.assess.guided import GuideStatus
+from formcheck.live.screen import Action, Screen, Status, check_display, wrap
 from formcheck.pose.frame import PoseFrame
 from formcheck.sources.media import VideoFrame
 
@@ -28,8 +29,6 @@ def _header_lines(status: GuideStatus) -> tuple[str, str]:
 
 def _draw_step(bgr: np.ndarray, pose: PoseFrame | None, status: GuideStatus) -> None:
     """The skeleton, and the step's title and set-up text (or time left) in the top left."""
-    from formcheck.live.screen import wrap
-
     if pose is not None and pose.detected:
         draw_skeleton(bgr, pose)
     h, w = bgr.shape[:2]
@@ -47,14 +46,10 @@ class WindowPresenter:
     """The live screen with the step's title, set-up text and remaining time. q or Esc stops."""
 
     def __init__(self, title: str = "formcheck - assessment") -> None:
-        from formcheck.live.screen import Screen, check_display
-
         check_display()  # before any camera or model is opened: a headless machine fails fast
         self.screen = Screen(title).open()
 
     def show(self, frame: VideoFrame, pose: PoseFrame | None, status: GuideStatus) -> bool:
-        from formcheck.live.screen import Action, Status
-
         countdown = status.seconds_left if status.phase == "countdown" else None
         action = self.screen.show(frame.rgb, None, Status(cue=status.cue, countdown_s=countdown),
                                   decorate=lambda bgr: _draw_step(bgr, pose, status))
