@@ -230,3 +230,70 @@ def test_reach_is_judged_at_the_top_only(copy_of):
     edit("pose", 'during = ["up"]\nreach = true', 'during = ["down"]\nreach = true')
     msg = _error(pose, cal)
     assert "'hips_high_enough'" in msg and "needs during = ['up']" in msg and "got during = ['down']" in msg
+
+
+def test_a_declared_threshold_that_nothing_uses_is_an_error(copy):
+    pose, cal, edit = copy
+    edit("pose", "[thresholds.thigh_tilt_max]",
+         '[thresholds.spare_max]\nunit = "deg"\nbounds = [0, 10]\nabout = "read by nothing"\n\n'
+         "[thresholds.thigh_tilt_max]")
+    edit("cal", "[thresholds.thigh_tilt_max]", '[thresholds.spare_max]\nvalue = 5\nsource = "test"\n\n'
+         "[thresholds.thigh_tilt_max]")
+    msg = _error(pose, cal)
+    assert "wall_sit.toml" in msg and "exercise 'wall_sit'" in msg
+    assert "thresholds.spare_max: unused threshold" in msg and "expected every declared threshold to be used" in msg
+
+
+def test_a_calibrated_threshold_the_exercise_does_not_use_is_an_error(copy):
+    pose, cal, edit = copy
+    edit("cal", "[thresholds.thigh_tilt_max]", '[thresholds.spare_max]\nvalue = 5\nsource = "test"\n\n'
+         "[thresholds.thigh_tilt_max]")
+    msg = _error(pose, cal)
+    assert "calibration/wall_sit.toml" in msg and "calibration of exercise 'wall_sit'" in msg
+    assert "field thresholds.spare_max: not a threshold of this exercise" in msg and "unused threshold" in msg
+
+
+def test_safety_bounds_low_above_high(copy):
+    pose, cal, edit = copy
+    edit("pose", "bounds = [10, 35]", "bounds = [35, 10]")
+    msg = _error(pose, cal)
+    assert "wall_sit.toml" in msg and "exercise 'wall_sit'" in msg and "field thresholds.thigh_tilt_max:" in msg
+    assert "expected bounds = [low, high] with low <= high, got [35.0, 10.0]" in msg
+
+
+@pytest.mark.parametrize(("which", "old", "new", "field", "got"), [
+    ("pose", "bounds = [10, 35]", "bounds = [nan, 35]", "thresholds.thigh_tilt_max.bounds[0]", "nan"),
+    ("pose", "bounds = [10, 35]", "bounds = [10, inf]", "thresholds.thigh_tilt_max.bounds[1]", "inf"),
+    ("pose", "max_s = 120", "max_s = inf", "hold.max_s", "inf"),
+    ("cal", "value = 25", "value = nan", "thresholds.thigh_tilt_max.value", "nan"),
+    ("cal", "value = 25", "value = -inf", "thresholds.thigh_tilt_max.value", "-inf"),
+])
+def test_nan_and_infinity_are_refused_in_every_number(copy, which, old, new, field, got):
+    pose, cal, edit = copy
+    edit(which, old, new)
+    msg = _error(pose, cal)
+    where = "poses/wall_sit.toml: invalid exercise 'wall_sit'" if which == "pose" else \
+        "calibration/wall_sit.toml: invalid calibration of exercise 'wall_sit'"
+    assert where in msg
+    assert f"field {field}: Input should be a finite number (got {got})" in msg
+
+
+def test_an_entry_condition_never_speaks_a_cue(copy):
+    pose, cal, edit = copy
+    edit("pose", 'max = "entry_knee_angle_max" }', 'max = "entry_knee_angle_max", cue = "Sit lower" }')
+    msg = _error(pose, cal)
+    assert "wall_sit.toml" in msg and "exercise 'wall_sit'" in msg
+    assert "entry.conditions[0]: an entry condition decides whether the person is in position" in msg
+    assert "expected no 'cue', got cue = 'Sit lower'" in msg
+
+
+def test_a_rep_phase_condition_never_speaks_a_cue(copy_of):
+    pose, cal, edit = copy_of("glute_bridge")
+    edit("pose", 'max = "down_hip_angle_max" }', 'max = "down_hip_angle_max", cue = "Lower" }')
+    msg = _error(pose, cal)
+    assert "reps.phases 'down' conditions[0]: a rep-phase condition" in msg and "got cue = 'Lower'" in msg
+
+
+def test_shipped_profiles_still_load():
+    ex = load_exercise("forearm_plank", profile="example-loose")
+    assert any(t.origin == "profile" for t in ex.thresholds.values())

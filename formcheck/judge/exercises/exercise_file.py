@@ -26,7 +26,8 @@ class ThresholdDecl(StrictModel):
     @model_validator(mode="after")
     def _ordered(self):
         if self.bounds[0] > self.bounds[1]:
-            raise ValueError(f"bounds must be [low, high] with low <= high, got {list(self.bounds)}")
+            raise ValueError(f"expected bounds = [low, high] with low <= high, got {list(self.bounds)} "
+                             "(low above high)")
         return self
 
 
@@ -144,6 +145,13 @@ class ExerciseFile(StrictModel):
                 raise ValueError(f"check {check.id!r}: 'reach' is for a check judged at the top of a rep, so it "
                                  f"needs during = [{top!r}] (the last phase), got during = {list(check.during)}")
         for where, cond in self._plain_conditions():
+            if cond.cue is not None:
+                role, said = (("an entry condition decides whether the person is in position",
+                               "what is said while they are not is [entry] cue") if where.startswith("entry.")
+                              else ("a rep-phase condition decides which phase of the rep the person is in",
+                                    "cues belong to [[checks]]"))
+                raise ValueError(f"{where}: {role} and never speaks a cue ({said}); expected no 'cue', "
+                                 f"got cue = {cond.cue!r}")
             if cond.reach:
                 raise ValueError(f"{where}: 'reach' is for checks only (a condition is not judged per rep), "
                                  "got reach = true")
@@ -151,9 +159,7 @@ class ExerciseFile(StrictModel):
                 raise ValueError(f"{where}: 'relative_to' is for checks only (a condition needs no reference), "
                                  f"got relative_to = {cond.relative_to!r}")
         self._check_threshold_refs()
-        needs_forward = any(
-getattr(c, "axis", None) == "forward" for c in self.all_conditions()
-        )
+        needs_forward = any(getattr(c, "axis", None) == "forward" for c in self.all_conditions())
         if needs_forward and self.forward is None:
             raise ValueError("a check measures 'forward', so the exercise needs forward = [from, to]")
         return self
@@ -192,3 +198,10 @@ getattr(c, "axis", None) == "forward" for c in self.all_conditions()
                 if decl.unit != cond.unit:
                     raise ValueError(f"{where} measures in {cond.unit!r} but threshold {name!r} is "
                                      f"declared in {decl.unit!r}")
+        used = {self.view.width_ratio} | {n for c in self.all_conditions() for n in c.threshold_names()}
+        unused = [name for name in declared if name not in used]
+        if unused:
+            fields = ", ".join(f"thresholds.{name}" for name in unused)
+            raise ValueError(f"{fields}: unused threshold (no check or condition names it in 'min' or 'max', "
+                             "nor view.width_ratio); expected every declared threshold to be used: use it, "
+                             "or remove it here and from the calibration file")

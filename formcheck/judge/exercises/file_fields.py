@@ -1,7 +1,8 @@
 """The field types shared by the exercise-file and calibration-file models.
 
-Every model refuses fields it does not know (a misspelt key is an error, not silently ignored)
-and cannot be changed once read.
+Every model refuses fields it does not know (a misspelt key is an error, not silently ignored),
+cannot be changed once read, and refuses NaN and infinity in every number: TOML can write ``nan``
+and ``inf``, and either makes a limit or a safety bound that every value, or none, passes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from formcheck.judge.exercises.landmark_refs import validate_ref
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 LandmarkRef = Annotated[str, BeforeValidator(validate_ref)]

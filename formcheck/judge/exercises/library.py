@@ -144,8 +144,8 @@ def read_calibration(path: Path, spec: ExerciseFile, *, partial: bool = False,
     if cal.exercise != spec.name:
         problems.append(f"field exercise: expected {spec.name!r}, got {cal.exercise!r}")
     for name in sorted(set(cal.thresholds) - set(spec.thresholds)):
-        problems.append(f"field thresholds.{name}: not a threshold of this exercise "
-                        f"(expected one of {sorted(spec.thresholds)})")
+        problems.append(f"field thresholds.{name}: not a threshold of this exercise, so no check or condition "
+                        f"uses it (unused threshold); expected one of {sorted(spec.thresholds)}")
     if not partial:
         for name in sorted(set(spec.thresholds) - set(cal.thresholds)):
             problems.append(f"field thresholds.{name}: missing (every declared threshold needs a value)")
