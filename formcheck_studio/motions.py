@@ -10,15 +10,14 @@ exactly which seconds carry the fault.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from formcheck.errors import FormcheckError
 from formcheck_studio.mannequin import BodyDims
-
-Params = dict[str, Any]
-Keys = list[tuple[float, Params]]
+from formcheck_studio.plans import ExerciseSpec, Keys, MotionPlan, Params
+from formcheck_studio.postures import POSTURES
 
 # Geometry of each fault, in degrees or as a fraction of a segment length. Tests read these to
 # check that the rendered geometry changed by the amount named.
@@ -44,38 +43,6 @@ class UnknownExerciseError(FormcheckError, ValueError):
 
 class UnknownFaultError(FormcheckError, ValueError):
     """A fault name the exercise does not define."""
-
-
-@dataclass(frozen=True)
-class MotionPlan:
-    keys: Keys                          # (t_s, params), times increasing
-    holds: list[tuple[float, float]]    # [start_s, end_s] of each held position
-    wall_x_m: float | None              # the exercise wall, if the exercise uses one
-
-
-@dataclass(frozen=True)
-class ExerciseSpec:
-    """One exercise the studio renders, and how its clips relate to the exercise library.
-
-    ``library`` is the name :func:`formcheck.judge.exercises.load_exercise` takes for what the clip
-    shows (one-sided exercises name the side rendered). ``fault_checks`` names, per fault, the
-    library check ids that fault fails (and only those); good form passes every check.
-    ``held_phase`` is the library's rep phase the held spans show (``None`` for held exercises).
-    """
-
-    name: str
-    faults: tuple[str, ...]
-    default_view: str
-    build: Callable[[BodyDims, str | None, float], MotionPlan]
-    library: str = ""
-    fault_checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    held_phase: str | None = None
-
-    def __post_init__(self) -> None:
-        if set(self.fault_checks) != set(self.faults):
-            raise ValueError(f"{self.name}: fault_checks must name exactly the faults {self.faults}")
-        object.__setattr__(self, "library", self.library or self.name)
-        object.__setattr__(self, "fault_checks", MappingProxyType(dict(self.fault_checks)))
 
 
 def _merge(base: Params, fault: str | None, variants: Mapping[str, Params]) -> Params:
@@ -367,8 +334,6 @@ def get_exercise(name: str) -> ExerciseSpec:
     if key not in EXERCISES:
         # Assessment postures (standing, single-leg stance) render like exercises but are not in
         # the exercise library, so they live in their own registry.
-        from formcheck_studio.postures import POSTURES
-
         if key in POSTURES:
             return POSTURES[key]
         raise UnknownExerciseError(f"unknown exercise {name!r}; the studio renders: {', '.join(EXERCISES)}, "

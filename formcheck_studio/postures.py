@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from formcheck_studio.mannequin import BodyDims, Pose, forward_kinematics
-from formcheck_studio.motions import ExerciseSpec, Keys, MotionPlan, Params
+from formcheck_studio.plans import ExerciseSpec, Keys, MotionPlan, Params
 
 # Sizes of the named asymmetries; tests read these.
 SHOULDER_LOW_CM = 3.0      # the right shoulder this much lower than the left, by a trunk side bend ("right_shoulder_low")
