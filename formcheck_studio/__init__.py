@@ -4,31 +4,14 @@ No public dataset shows every exercise with every fault from every camera angle,
 renders its own clips. Everything here is built from NumPy/OpenCV primitives; no asset is
 downloaded. The main entry point is :func:`render_clip`.
 
-Names are imported on first use so that ``formcheck --help`` does not load OpenCV and PyAV.
+formcheck never imports the studio, except ``formcheck studio``, which loads it when it runs.
 """
 
-from __future__ import annotations
+from formcheck_studio.clip import StudioInputError, plan_clip, render_clip
+from formcheck_studio.groundtruth import GroundTruth, HoldSpan
+from formcheck_studio.motions import EXERCISES, UnknownExerciseError, UnknownFaultError, exercise_names, faults_for
 
-from importlib import import_module
-from typing import Any
-
-_EXPORTS = {
-    "render_clip": "formcheck_studio.clip",
-    "plan_clip": "formcheck_studio.clip",
-    "StudioInputError": "formcheck_studio.clip",
-    "GroundTruth": "formcheck_studio.groundtruth",
-    "HoldSpan": "formcheck_studio.groundtruth",
-    "EXERCISES": "formcheck_studio.motions",
-    "UnknownExerciseError": "formcheck_studio.motions",
-    "UnknownFaultError": "formcheck_studio.motions",
-    "exercise_names": "formcheck_studio.motions",
-    "faults_for": "formcheck_studio.motions",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'formcheck_studio' has no attribute {name!r}")
+__all__ = [
+    "EXERCISES", "GroundTruth", "HoldSpan", "StudioInputError", "UnknownExerciseError", "UnknownFaultError",
+    "exercise_names", "faults_for", "plan_clip", "render_clip",
+]

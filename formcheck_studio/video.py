@@ -6,6 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
 
+import av
+import cv2
 import numpy as np
 
 from formcheck.errors import SourceError
@@ -27,8 +29,6 @@ class VideoWriter:
     def __enter__(self) -> "VideoWriter":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            import av
-
             self._container = av.open(str(self.path), mode="w")
             rate = Fraction(self.fps).limit_denominator(1000)
             stream = self._container.add_stream("libx264", rate=rate)
@@ -40,8 +40,6 @@ class VideoWriter:
             if self._container is not None:
                 self._container.close()
             self._container = None
-            import cv2
-
             self._cv_writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*"mp4v"), self.fps, self.size_wh)
             if not self._cv_writer.isOpened():
                 raise SourceError(f"cannot open {self.path} for writing video") from None
@@ -49,8 +47,6 @@ class VideoWriter:
 
     def write(self, rgb: np.ndarray) -> None:
         if self._stream is not None:
-            import av
-
             frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
             for packet in self._stream.encode(frame):
                 self._container.mux(packet)
