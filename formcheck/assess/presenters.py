@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.outputs.skeleton import draw_skeleton, put_label
 from formcheck.assess.guided import GuideStatus
 from formcheck.live.screen import Action, Screen, Status, check_display, wrap
+from formcheck.outputs.skeleton import draw_skeleton, put_label
 from formcheck.pose.frame import PoseFrame
 from formcheck.sources.media import VideoFrame
 

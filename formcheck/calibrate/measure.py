@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.judge.exercises import Exercise, Threshold
-from formcheck.pose.frame import PoseFrame
-from formcheck.pose.estimate import load_poses
-from formcheck.pose.smoothing import clean
 from formcheck.judge.scoring import Scorer
+from formcheck.pose.estimate import load_poses
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.smoothing import clean
 
 
 @dataclass(frozen=True)

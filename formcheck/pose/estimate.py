@@ -16,7 +16,7 @@ import os
 import queue
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +27,8 @@ from formcheck import errors
 from formcheck.errors import FormcheckError, SourceError
 from formcheck.pose.estimators import DEFAULT_MODEL, releases_gil
 from formcheck.pose.frame import PoseFrame
-from formcheck.pose.stage import PoseStage
 from formcheck.pose.recording import Recording, is_recording_path, load_recording, make_meta
+from formcheck.pose.stage import PoseStage
 from formcheck.sources.media import ImageSource, SourceInfo, VideoFileSource, open_source
 
 Progress = Callable[[int, int | None], None]

@@ -25,8 +25,16 @@ from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
 from formcheck.pose.litert import LiteRTEstimator
-from formcheck.pose.models import (BUNDLED_MODELS, DEFAULT_MODEL, LITERT_MODEL, SCORE_MODEL, PoseEstimator,
-                                   landmark_model_path, native_stderr_silenced, releases_gil)
+from formcheck.pose.models import (
+    BUNDLED_MODELS,
+    DEFAULT_MODEL,
+    LITERT_MODEL,
+    SCORE_MODEL,
+    PoseEstimator,
+    landmark_model_path,
+    native_stderr_silenced,
+    releases_gil,
+)
 from formcheck.sources.media import VideoFrame
 
 # The shared names stay importable from here, where the estimators are made.

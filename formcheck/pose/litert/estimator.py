@@ -23,11 +23,24 @@ from ai_edge_litert.interpreter import Interpreter
 from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
-from formcheck.pose.litert.detector import (DETECTOR_INPUT_PX, MIN_SCORE, decode_detections,
-                                       ssd_anchor_centres, weighted_nms)
-from formcheck.pose.litert.landmarks import (AUX_CENTRE, AUX_SCALE, LANDMARK_INPUT_PX, MIN_PRESENCE, NUM_BODY,
-                                        decode_landmarks, project_landmarks, project_world,
-                                        refine_from_heatmap)
+from formcheck.pose.litert.detector import (
+    DETECTOR_INPUT_PX,
+    MIN_SCORE,
+    decode_detections,
+    ssd_anchor_centres,
+    weighted_nms,
+)
+from formcheck.pose.litert.landmarks import (
+    AUX_CENTRE,
+    AUX_SCALE,
+    LANDMARK_INPUT_PX,
+    MIN_PRESENCE,
+    NUM_BODY,
+    decode_landmarks,
+    project_landmarks,
+    project_world,
+    refine_from_heatmap,
+)
 from formcheck.pose.litert.prune import drop_outputs
 from formcheck.pose.litert.roi import Roi, image_to_crop_matrix, letterbox_roi, roi_from_keypoints, warp_roi
 from formcheck.pose.litert.tracking import AuxPointFilter

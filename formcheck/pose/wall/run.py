@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from formcheck.pose.frame import PoseFrame
-from formcheck.sources.media import VideoFrame
 from formcheck.pose.wall.observation import WallObservation
 from formcheck.pose.wall.tracker import WallTracker
+from formcheck.sources.media import VideoFrame
 
 
 def observe(frames: Iterable[VideoFrame], estimator, tracker: WallTracker | None = None

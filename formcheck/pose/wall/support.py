@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from formcheck.pose.geometry import segment_angle_to_horizontal_deg, segment_angle_to_vertical_deg
 from formcheck.pose.frame import PoseFrame
+from formcheck.pose.geometry import segment_angle_to_horizontal_deg, segment_angle_to_vertical_deg
 from formcheck.pose.landmarks import Landmark as L
 from formcheck.pose.wall.body import Torso
 from formcheck.pose.wall.gaps import HIP_BAND, SHOULDER_BAND, WallLinePx

@@ -13,7 +13,6 @@ import cv2
 import numpy as np
 
 from formcheck.pose.frame import PoseFrame
-from formcheck.sources.media import VideoFrame, fit_width
 from formcheck.pose.wall.body import Torso, torso_of
 from formcheck.pose.wall.contour import back_contour
 from formcheck.pose.wall.gaps import WallLinePx, back_gaps
@@ -21,6 +20,7 @@ from formcheck.pose.wall.lines import LineParams, line_candidates
 from formcheck.pose.wall.observation import Line, WallObservation
 from formcheck.pose.wall.support import SupportParams, supported_posture
 from formcheck.pose.wall.votes import ColumnVotes, Peak, VoteParams
+from formcheck.sources.media import VideoFrame, fit_width
 
 
 @dataclass(frozen=True)
