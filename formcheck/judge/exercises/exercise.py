@@ -78,6 +78,7 @@ class Exercise:
         self.side = side
         self.name = f"{spec.name}_{side}" if side else spec.name
         self.title = f"{spec.title} ({side})" if side else spec.title
+        self.aliases: tuple[str, ...] = spec.aliases  # everyday names that also lead to it, e.g. ("plank",)
         self.description = spec.description
         self.setup = spec.setup
         self.view = spec.view.kind

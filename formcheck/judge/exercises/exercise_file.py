@@ -7,6 +7,7 @@ by :func:`formcheck.judge.exercises.validation_errors.format_validation_error`.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -14,6 +15,14 @@ from pydantic import Field, model_validator
 from formcheck.judge.exercises.conditions import Condition
 from formcheck.judge.exercises.file_fields import LandmarkRef, StrictModel, ThresholdName, Unit
 from formcheck.judge.exercises.landmark_refs import Side
+
+_SEPARATORS = re.compile(r"[\s_-]+")
+
+
+def name_key(text: str) -> str:
+    """The form exercise names and aliases are compared in: lower case, no surrounding spaces, and
+    every run of spaces, hyphens and underscores one underscore (``" Wall-Sit "`` -> ``"wall_sit"``)."""
+    return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
 
 
 class ThresholdDecl(StrictModel):
@@ -100,6 +109,9 @@ class ExerciseFile(StrictModel):
     setup: str = Field(min_length=1)
     view: ViewSpec
     sides: tuple[Side, ...] = Field(default=(), description="one-sided variants, e.g. ['left', 'right']")
+    # Everyday names that lead to this exercise (``plank`` for forearm_plank), compared as name_key()
+    # compares them; the library checks that no other exercise has one as a name or an alias.
+    aliases: tuple[str, ...] = Field(default=(), description="other names people call the exercise by")
     required_landmarks: tuple[LandmarkRef, ...] = Field(min_length=1)
     forward: tuple[LandmarkRef, LandmarkRef] | None = None
     entry: EntrySpec
@@ -107,6 +119,23 @@ class ExerciseFile(StrictModel):
     hold: HoldSpec | None = None
     reps: RepSpec | None = None
     thresholds: dict[str, ThresholdDecl]
+
+    @model_validator(mode="after")
+    def _aliases(self):
+        own = {self.name} | {f"{self.name}_{side}" for side in self.sides}
+        seen: dict[str, str] = {}
+        for i, alias in enumerate(self.aliases):
+            key = name_key(alias)
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+                raise ValueError(f"aliases[{i}]: expected a name of letters, digits, spaces, hyphens or underscores "
+                                 f"starting with a letter, got {alias!r}")
+            if key in own:
+                raise ValueError(f"aliases[{i}]: {alias!r} is the exercise's own name (names are compared ignoring "
+                                 "case, spaces, hyphens and underscores); expected another name")
+            if key in seen:
+                raise ValueError(f"aliases[{i}]: {alias!r} repeats alias {seen[key]!r}; expected each alias once")
+            seen[key] = alias
+        return self
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from formcheck.errors import ExerciseError
 from formcheck.judge.exercises.calibration_file import CalibrationFile
 from formcheck.judge.exercises.exercise import Exercise, Threshold
-from formcheck.judge.exercises.exercise_file import ExerciseFile
-from formcheck.judge.exercises.landmark_refs import SIDES
+from formcheck.judge.exercises.exercise_file import ExerciseFile, name_key
+from formcheck.judge.exercises.names import NameIndex
 from formcheck.judge.exercises.validation_errors import format_validation_error
 
 try:
@@ -97,6 +97,7 @@ class ExerciseInfo:
     view: str
     target: str  # "hold 60-120 s" or "8-12 reps"
     path: Path
+    aliases: tuple[str, ...] = ()  # everyday names that also lead to it, e.g. ("plank",)
 
 
 def _read_toml(path: Path, what: str) -> dict:
@@ -187,17 +188,18 @@ def _exercise_files() -> dict[str, Path]:
     return found
 
 
-def _split_side(name: str, files: dict[str, Path]) -> tuple[str, str | None]:
-    for side in SIDES:
-        base = name.removesuffix(f"_{side}")
-        if base != name and base in files:
-            return base, side
-    return name, None
+def name_index() -> NameIndex:
+    """Every exercise file read and validated, with its names and aliases (checked against each other)."""
+    paths = _exercise_files()
+    return NameIndex({name: read_exercise_file(path) for name, path in paths.items()}, paths)
 
 
 def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None = None,
                   profile: str | Path | None = None) -> Exercise:
     """Load an exercise by name (``"wall_sit"``, ``"side_plank_left"``) or from a ``.toml`` path.
+
+    A name is matched ignoring case, surrounding spaces, hyphens and underscores (``"Wall-Sit"``), and
+    may be an alias the exercise file declares (``"plank"``); see :class:`NameIndex`.
 
     Thresholds come from ``<calibration_dir>/<exercise>.toml`` (default: the shipped calibration).
     ``profile`` overrides some of them: a path to a calibration file, or a name looked up by
@@ -205,19 +207,18 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
     """
     text = str(name_or_path)
     side = None
+    asked = ""
     if text.endswith(".toml") or isinstance(name_or_path, Path):
         path = Path(name_or_path)
+        spec = read_exercise_file(path)
     else:
-        files = _exercise_files()
-        base, side = _split_side(text.strip().lower(), files)
-        if base not in files:
-            known = ", ".join(i.name for i in list_exercises()) or "none"
-            raise ExerciseError(f"unknown exercise {text!r}; known exercises: {known}")
-        path = files[base]
-    spec = read_exercise_file(path)
+        index = name_index()
+        found = index.resolve(text)
+        path, spec, side = index.paths[found.name], index.specs[found.name], found.side
+        asked = f" (asked for as {text!r})" if name_key(text) != spec.name else ""
     if spec.sides and side is None:
         variants = " or ".join(f"{spec.name}_{s}" for s in spec.sides)
-        raise ExerciseError(f"exercise {spec.name!r} is done on one side at a time: choose {variants}")
+        raise ExerciseError(f"exercise {spec.name!r}{asked} is done on one side at a time: choose {variants}")
     if side is not None and side not in spec.sides:
         raise ExerciseError(f"exercise {spec.name!r} has no {side} variant")
 
@@ -236,8 +237,8 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
 def list_exercises() -> list[ExerciseInfo]:
     """Every exercise that can be loaded, one-sided variants listed per side, sorted by name."""
     out = []
-    for name, path in _exercise_files().items():
-        spec = read_exercise_file(path)
+    index = name_index()
+    for name, spec in index.specs.items():
         if spec.hold:
             target = f"hold {spec.hold.min_s:g}-{spec.hold.max_s:g} s"
         else:
@@ -247,6 +248,6 @@ def list_exercises() -> list[ExerciseInfo]:
             out.append(ExerciseInfo(
                 name=f"{name}_{side}" if side else name,
                 title=f"{spec.title} ({side})" if side else spec.title,
-                view=spec.view.kind, target=target, path=path,
+                view=spec.view.kind, target=target, path=index.paths[name], aliases=spec.aliases,
             ))
     return sorted(out, key=lambda i: i.name)
