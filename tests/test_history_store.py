@@ -170,13 +170,14 @@ from formcheck.outputs.history import Checkpointer, open_store
 
 store = open_store(sys.argv[1])
 sid = store.begin_session("forearm_plank", source="camera 0", target_s=(30.0, 60.0))
-cp = Checkpointer(store, sid, every_s=1.0)
-start = time.monotonic()
-while True:  # "holding": valid seconds grow with the clock, one break every 10 s
-    valid = time.monotonic() - start
+frames = 0  # the session's clock is its frames, 20 a second, so what a checkpoint holds is exact
+cp = Checkpointer(store, sid, every_s=1.0, clock=lambda: frames / 20)
+while True:  # "holding": every frame valid, one break every 10 s
+    valid = frames / 20
     cp.update(valid_s=valid, longest_hold_s=min(valid, 10.0), breaks=int(valid // 10), faults={"hips_high": 0.5})
     print(f"{sid} {valid:.3f}", flush=True)
     time.sleep(0.05)
+    frames += 1
 """
 
 
@@ -194,11 +195,13 @@ def test_sigkill_mid_session_loses_at_most_one_checkpoint_interval(tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
-    # What it printed last is at least what it reached; it may have gone a few ms further.
+    # Every checkpoint up to the line it printed last is in, so less than one interval is lost (it may
+    # have gone on a little before the kill landed); and the row is one whole checkpoint, never a mix.
     with open_store(db) as store:
         row = store.sessions()[0]
         assert row.id == sid and not row.finished
-        assert reached - 1.0 - 0.25 <= row.valid_s <= reached + 0.2
+        assert reached - row.valid_s < 1.0 and row.valid_s == int(row.valid_s), (reached, row.valid_s)
+        assert (row.longest_hold_s, row.breaks) == (min(row.valid_s, 10.0), int(row.valid_s // 10))
         assert store.faults(sid)[0].check == "hips_high"
         assert session_status(row) == "crashed"  # its process is gone, on this host
         print(f"SIGKILL at {reached:.2f} s held: stored {row.valid_s:.2f} s, lost {reached - row.valid_s:.2f} s")
