@@ -3,7 +3,8 @@ wheel, the interface an estimator follows, and a way to hush native start-up cha
 
 Both backends build on this module (:mod:`formcheck.pose.estimators` for MediaPipe and the choice
 between backends, :mod:`formcheck.pose.litert` for LiteRT), so the dependency runs one way:
-``models`` <- ``litert`` <- ``estimators``. It imports neither backend's library.
+``models`` <- ``litert`` <- ``estimators``. It imports neither backend's library, nor OpenCV or
+PyAV, so a command line can read the model names (for its options' defaults) at no cost.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from formcheck.errors import ModelError
-from formcheck.pose.frame import PoseFrame
-from formcheck.sources.media import VideoFrame
+
+if TYPE_CHECKING:  # names for the protocol only: a front end reads the model names without loading OpenCV
+    from formcheck.pose.frame import PoseFrame
+    from formcheck.sources.media import VideoFrame
 
 # The landmark models of MediaPipe's ``solutions`` API, by name, with their ``model_complexity``.
 BUNDLED_MODELS = {"lite": 0, "full": 1, "heavy": 2}
