@@ -53,15 +53,15 @@ def _line(label: str, seconds: float, rows: list[dict]) -> None:
 
 def _rescore_in_process(out: Path, exercise: str) -> tuple[float, float]:
     """(seconds, video seconds) to load, clean and score every cached recording, no files written."""
-    from formcheck.engine.recorded import score_recording
+    from formcheck.engine.session import replay
     from formcheck.judge.exercises import load_exercise
     from formcheck.pose.recording import load_recording
 
     ex = load_exercise(exercise)
     recordings = [load_recording(p) for p in sorted(out.glob("*/*.poses.npz"))]
-    score_recording(recordings[0], ex)  # warm-up: first-call imports are not scoring
+    replay(recordings[0], ex)  # warm-up: first-call imports are not scoring
     started = time.perf_counter()
-    video_s = sum(score_recording(r, ex)[0].duration_s for r in recordings)
+    video_s = sum(replay(r, ex).score.duration_s for r in recordings)
     return time.perf_counter() - started, video_s
 
 

@@ -119,6 +119,8 @@ def run(clip: Path, exercise_name: str, model: str, pipelined: bool = True) -> d
     from formcheck.live.screen import Screen
     from formcheck.live.voice import Voice
     from formcheck.pose.estimators import make_estimator
+    from formcheck.pose.recording import Recording
+    from formcheck.pose.stage import PoseStage
     from formcheck.sources.capture import LatestFrameCapture
     from formcheck.sources.media import VideoFileSource
 
@@ -126,7 +128,7 @@ def run(clip: Path, exercise_name: str, model: str, pipelined: bool = True) -> d
     source = VideoFileSource(clip)
     estimator = _Timed(make_estimator(model), "estimate")
     screen = _Timed(Screen("formcheck benchmark").open(), "show")
-    coach = LiveCoach(exercise, estimator, screen, Voice(enabled=False), source.info,
+    coach = LiveCoach(exercise, PoseStage.around(estimator), screen, Voice(enabled=False), source.info,
                       CoachOptions(countdown_s=0, pipelined=pipelined))
     started = time.perf_counter()
     with LatestFrameCapture(source, realtime=True) as capture:
@@ -146,7 +148,7 @@ def run(clip: Path, exercise_name: str, model: str, pipelined: bool = True) -> d
         # Only meaningful sequentially: pipelined, estimation overlaps drawing.
         "other_ms": per_frame_ms - statistics.mean(est) - statistics.mean(show) if not pipelined else None,
         "period_ms": per_frame_ms,
-        "valid_s": result.score.summary.valid_s,
+        "valid_s": result.session.finish(Recording(result.frames, {"fps": source.info.fps})).score.summary.valid_s,
     }
 
 

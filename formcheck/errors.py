@@ -1,12 +1,23 @@
-"""The library's own exceptions. Only the CLI turns them into messages and exit codes."""
+"""The library's own exceptions, and the one table of exit codes the front ends turn them into."""
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What every ``formcheck`` command's exit code means."""
+
+    OK = 0
+    FAILED = 1        # the work ran but did not finish: a clip failed, a camera or source ended early
+    BAD_INPUT = 2     # a missing, malformed or unreadable input, or a mistake in the command
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); what was done is kept
 
 
 class FormcheckError(Exception):
     """Base of every error formcheck raises on purpose; its message is meant for the user."""
 
-    exit_code = 2
+    exit_code = ExitCode.BAD_INPUT
 
 
 class SourceError(FormcheckError):

@@ -18,11 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from formcheck.cli.history import history_command
-from formcheck.engine.recorded import SessionResult
 from formcheck.judge.scoring import Fault, Score
 from formcheck.judge.timer import HoldSummary, Span
 from formcheck.outputs.history import Checkpointer, HistoryError, Measure, open_store, record_score, session_status
 from formcheck.outputs.history.schema import LATEST_VERSION
+from formcheck.outputs.sinks import SessionResult
 
 REPO = Path(__file__).resolve().parents[1]
 

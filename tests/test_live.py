@@ -23,6 +23,7 @@ from formcheck.live.screen import DisplayError, check_display
 from formcheck.live.session import default_out_dir
 from formcheck.live.voice import Voice
 from formcheck.outputs.overlay import STATE_BGR
+from formcheck.pose.stage import PoseStage
 from formcheck.sources.camera import open_live_source
 from formcheck.sources.capture import LatestFrameCapture
 from formcheck.sources.media import VideoFrame
@@ -369,7 +370,8 @@ def test_pause_and_reset_from_the_keyboard(pipelined):
 
     keys = {5: Action.PAUSE, 8: Action.PAUSE, 20: Action.RESET, 40: Action.QUIT}
     screen = _FakeScreen(keys)
-    coach = LiveCoach(load_exercise("forearm_plank"), _NobodyEstimator(), screen, Voice(enabled=False),
+    coach = LiveCoach(load_exercise("forearm_plank"), PoseStage.around(_NobodyEstimator()), screen,
+                      Voice(enabled=False),
                       SourceInfo("fake", 4, 4, 30.0, None, None, True),
                       CoachOptions(countdown_s=0.2, pipelined=pipelined))
     with LatestFrameCapture(_frames(200, interval_s=0.005)) as capture:
@@ -431,7 +433,8 @@ def test_the_next_frame_is_estimated_while_the_previous_one_is_shown():
                 overlapped.append(estimating.wait(10))
             return super().show(image_rgb, overlay, status)
 
-    coach = LiveCoach(load_exercise("forearm_plank"), Estimator(), Screen({}), Voice(enabled=False),
+    coach = LiveCoach(load_exercise("forearm_plank"), PoseStage.around(Estimator()), Screen({}),
+                      Voice(enabled=False),
                       SourceInfo("fake", 4, 4, 30.0, None, None, True), CoachOptions(countdown_s=0))
     with LatestFrameCapture(camera()) as capture:
         result = coach.run(capture)
@@ -451,7 +454,8 @@ def test_a_failing_model_ends_the_session_with_its_error():
                 raise ModelError("the model broke")
             return super().estimate(frame)
 
-    coach = LiveCoach(load_exercise("forearm_plank"), Failing(), _FakeScreen({}), Voice(enabled=False),
+    coach = LiveCoach(load_exercise("forearm_plank"), PoseStage.around(Failing()), _FakeScreen({}),
+                      Voice(enabled=False),
                       SourceInfo("fake", 4, 4, 30.0, None, None, True), CoachOptions(countdown_s=0))
     with LatestFrameCapture(_frames(20, interval_s=0.005)) as capture, \
             pytest.raises(ModelError, match="the model broke"):

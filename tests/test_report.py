@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from formcheck.engine.recorded import SessionResult
 from formcheck.judge.exercises import load_exercise
 from formcheck.judge.scoring import score_frames
 from formcheck.outputs.html_report import write_html
+from formcheck.outputs.sinks import SessionResult
 from tests.browser import dump_dom, screenshot
 from tests.posebuild import moved, side_view
 from tests.test_reference import DOWN, STAND
@@ -107,7 +107,8 @@ def test_scoring_a_folder_writes_one_report_per_clip_and_a_summary(shared_data, 
     assert out.returncode == 1  # one clip failed, the others were scored
     assert "broken.mp4: not a readable video" in out.stderr
     rows = (tmp_path / "out/summary.csv").read_text().splitlines()
-    assert rows[0].startswith("source,exercise,duration_s,valid_s")
+    # The batch's table: a folder is scored by the one folder runner.
+    assert rows[0].startswith("source,stem,exercise,profile,status,duration_s,valid_s")
     assert len(rows) == 4
     for stem in ("fitgem-elbow-plank", "kaiakol-plank_correct_001"):
         assert (tmp_path / "out" / stem / "report.json").is_file()
@@ -195,7 +196,7 @@ def test_an_annotated_video_interrupted_mid_way_keeps_a_playable_start(tmp_path)
 
 
 def test_a_rep_faulted_below_the_grace_period_is_named_not_praised(tmp_path, monkeypatch):
-    import formcheck.cli.main as cli
+    import formcheck.cli.score as cli
 
     # One squat whose chest tips 55 degrees forward for 0.4 s at the bottom: under the hold timer's
     # 0.5 s grace (no fault span), over the rep's 0.25 s (a faulted rep).
@@ -209,5 +210,5 @@ def test_a_rep_faulted_below_the_grace_period_is_named_not_praised(tmp_path, mon
     assert "Keep your chest up" in text and "1 of 1" in text and "Well done" not in text
     printed = io.StringIO()
     monkeypatch.setattr(cli, "stdout_console", lambda: Console(file=printed, width=200))
-    cli._print_score_summary(SessionResult(score, "squat.mp4", tmp_path))
+    cli.print_summary(SessionResult(score, "squat.mp4", tmp_path))
     assert "Keep your chest up (1 of 1 reps)" in printed.getvalue()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from formcheck.engine.recorded import score_recording
+from formcheck.engine.session import replay
 from formcheck.judge.exercises import load_exercise
 from formcheck.pose.recording import load_recording
 
@@ -20,7 +20,7 @@ def _valid_fraction(holds, start_s, end_s):
 @pytest.fixture(scope="module")
 def afya(recorded):
     rec = load_recording(recorded(AFYA, wall=True, model=MODEL))
-    score, _ = score_recording(rec, load_exercise("wall_sit"))
+    score = replay(rec, load_exercise("wall_sit")).score
     return rec, score
 
 
@@ -82,7 +82,7 @@ def test_a_seamless_white_wall_is_inferred_from_the_held_posture_and_the_hold_co
     from formcheck.pose.wall import WallTrackerConfig
 
     rec = load_recording(recorded(LEAP, wall=True, model=MODEL))
-    score, _ = score_recording(rec, load_exercise("wall_sit"))
+    score = replay(rec, load_exercise("wall_sit")).score
     assert _valid_fraction(score.summary.holds, 2.0, 8.9) >= 0.8
     settled = [w for f, w in zip(rec.frames, rec.walls) if f.t_s >= 2.0]
     cap = WallTrackerConfig().support.confidence_cap

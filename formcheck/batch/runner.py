@@ -13,6 +13,8 @@ from formcheck.batch.jobs import ClipJob
 from formcheck.batch.summary import write_summary
 from formcheck.batch.work import ClipOutcome, ClipTask, is_up_to_date
 from formcheck.errors import FormcheckError
+from formcheck.judge.exercises import load_exercise
+from formcheck.outputs.history import remember_score
 from formcheck.pose.estimators import SCORE_MODEL
 
 SEND_BYTES_MAX = 50 * 1024 * 1024
@@ -46,8 +48,6 @@ class _Calibrations:
         self._known: dict[tuple[str, str | None], tuple[object, str]] = {}
 
     def _get(self, exercise: str, profile: str | None) -> tuple[object, str]:
-        from formcheck.judge.exercises import load_exercise
-
         key = (exercise, profile)
         if key not in self._known:
             loaded = load_exercise(exercise, profile=profile)
@@ -59,14 +59,14 @@ class _Calibrations:
 
 
 def _task_for(job: ClipJob, out_dir: Path, index: HashIndex, calibrations: _Calibrations, *, model: str | None,
-              video: bool, send_bytes: bool) -> ClipTask:
+              video: bool, sample_fps: float | None, send_bytes: bool) -> ClipTask:
     if not job.source.is_file():
         raise FormcheckError(f"{job.source}: no such file")
     size = job.source.stat().st_size
     return ClipTask(source=str(job.source), stem=job.stem, out_dir=str(out_dir / job.stem), exercise=job.exercise,
                     profile=job.profile, source_sha256=index.sha256(job.source),
                     calibration_sha256=calibrations.sha256(job.exercise, job.profile),
-                    model=model or SCORE_MODEL, video=video,
+                    model=model or SCORE_MODEL, video=video, sample_fps=sample_fps,
                     send_bytes=send_bytes and size <= SEND_BYTES_MAX)
 
 
@@ -81,7 +81,7 @@ def _skipped(task: ClipTask, stamp: dict) -> ClipOutcome:
 
 
 def plan_batch(jobs: Sequence[ClipJob], out_dir: Path, *, model: str | None = None, video: bool = False,
-               send_bytes: bool = False) -> Plan:
+               sample_fps: float | None = None, send_bytes: bool = False) -> Plan:
     """Hash every clip (cached) and calibration, and split the jobs into up to date and to score.
 
     A clip that cannot even be planned (missing file, unknown exercise or profile) is a failed
@@ -94,7 +94,8 @@ def plan_batch(jobs: Sequence[ClipJob], out_dir: Path, *, model: str | None = No
     try:
         for job in jobs:
             try:
-                task = _task_for(job, out_dir, index, calibrations, model=model, video=video, send_bytes=send_bytes)
+                task = _task_for(job, out_dir, index, calibrations, model=model, video=video, sample_fps=sample_fps,
+                                 send_bytes=send_bytes)
             except (FormcheckError, OSError) as exc:
                 plan.done[job.stem] = _failed_early(job, str(exc))
                 continue
@@ -113,13 +114,12 @@ def _remember(outcome: ClipOutcome, db: str | os.PathLike[str] | None, profile: 
     """Into the session history, from the driver: workers on other machines do not share its database."""
     if outcome.result is None:
         return
-    from formcheck.outputs.history import remember_score
-
     remember_score(outcome.result, db=db, profile=profile, warn=warn)  # type: ignore[arg-type]
 
 
 def run_batch(jobs: Sequence[ClipJob], out_dir: Path, backend: Backend, *, model: str | None = None,
-              video: bool = False, send_bytes: bool = False, history_db: str | os.PathLike[str] | None = None,
+              video: bool = False, sample_fps: float | None = None, send_bytes: bool = False,
+              history_db: str | os.PathLike[str] | None = None,
               on_plan: Callable[[Plan], None] | None = None, on_outcome: Callable[[ClipOutcome], None] | None = None,
               warn: Callable[[str], None] | None = None) -> BatchReport:
     """Score every job not already up to date in ``out_dir`` and write the summary.
@@ -128,7 +128,7 @@ def run_batch(jobs: Sequence[ClipJob], out_dir: Path, backend: Backend, *, model
     ``interrupted=True`` (the caller decides the exit code). The backend is closed either way.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    plan = plan_batch(jobs, out_dir, model=model, video=video, send_bytes=send_bytes)
+    plan = plan_batch(jobs, out_dir, model=model, video=video, sample_fps=sample_fps, send_bytes=send_bytes)
     if on_plan:
         on_plan(plan)
     done = dict(plan.done)

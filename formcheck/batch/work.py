@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formcheck import __version__
+from formcheck.batch.fingerprint import calibration_sha256
+from formcheck.engine.outputs import Outputs, sinks_for
+from formcheck.engine.recorded import wall_notes
+from formcheck.engine.session import replay
 from formcheck.errors import FormcheckError, RecordingError
+from formcheck.judge.exercises import load_exercise
+from formcheck.outputs.json_report import write_json
+from formcheck.outputs.sinks import Ended
+from formcheck.pose.estimate import record
+from formcheck.pose.recording import SUFFIX, is_recording_path, load_recording
 
 STAMP_NAME = "batch.json"
 REPORT_FILES = ("report.json", "timeline.png", "report.html")
@@ -38,6 +47,7 @@ class ClipTask:
     calibration_sha256: str
     model: str = "full"
     video: bool = False
+    sample_fps: float | None = None  # estimate at most this many frames a second (score --fps)
     send_bytes: bool = False  # send the clip's content, for workers that cannot see the driver's files
     data: bytes | None = None  # that content, read by :func:`with_data` just before the task is sent
 
@@ -66,7 +76,7 @@ def stamp_for(task: ClipTask) -> dict:
     """What a report depends on. A report is reused only when all of it is unchanged."""
     return {"source_sha256": task.source_sha256, "calibration_sha256": task.calibration_sha256,
             "formcheck_version": __version__, "model": task.model, "exercise": task.exercise,
-            "profile": task.profile}
+            "profile": task.profile, "sample_fps": task.sample_fps}
 
 
 def read_stamp(out_dir: Path) -> dict | None:
@@ -108,10 +118,6 @@ def score_clip(task: ClipTask) -> ClipOutcome:
 
 
 def _score(task: ClipTask, row: dict) -> ClipOutcome:
-    from formcheck.batch.fingerprint import calibration_sha256
-    from formcheck.judge.exercises import load_exercise
-    from formcheck.engine.recorded import SessionResult, score_recording
-
     exercise = load_exercise(task.exercise, profile=task.profile)
     if calibration_sha256(exercise, task.profile) != task.calibration_sha256:
         raise FormcheckError(f"{task.source}: this worker's exercise or calibration files for {task.exercise!r} "
@@ -122,16 +128,41 @@ def _score(task: ClipTask, row: dict) -> ClipOutcome:
         recording, estimated = _recording_for(task, clip, out_dir, wall=exercise.needs_wall)
         if recording.detection_rate == 0:
             raise FormcheckError(f"{task.source}: no person was found in any frame")
-        score, overlays = score_recording(recording, exercise)
-        files = _write_reports(task, score, overlays, exercise, recording, clip, out_dir)
-    row.update(_score_columns(score, recording, estimated, out_dir, files))
-    if not score.complete:
+        # The reports name the original clip, not the cached recording they may be scored from. The
+        # history is written by the driver, whose database the workers (maybe on other machines)
+        # do not share.
+        outputs = Outputs(out_dir, video_from=clip if task.video and not is_recording_path(clip) else None,
+                          sample_fps=recording.meta.get("sample_fps"),
+                          recording=recording_path(out_dir, task.stem) if estimated else None,
+                          recording_complete_only=True, trend=False, summary_row=True)
+        sinks = [*sinks_for(exercise, outputs), BatchStamp(task)]
+        result = replay(recording, exercise, sinks, source=task.source, out_dir=out_dir,
+                        notes=wall_notes(exercise, recording))
+    row.update(result.row, status="scored", estimated=estimated, error="")
+    if not result.score.complete:
         row.update(status="failed", error=f"{task.source}: {recording.meta.get('error') or 'incomplete'}")
         return ClipOutcome(task.stem, row)  # no stamp: an incomplete report is retried next run
-    result = SessionResult(dataclasses.replace(score, frames=[]), task.source, out_dir, recording.meta, files)
-    stamp = {**stamp_for(task), "row": row}
-    _write_stamp(out_dir, stamp)
-    return ClipOutcome(task.stem, row, result, stamp)
+    result.score = dataclasses.replace(result.score, frames=[])  # the history needs no per-frame rows
+    return ClipOutcome(task.stem, row, result, stamp_for(task) | {"row": row})
+
+
+class BatchStamp:
+    """``batch.json``, written last: its presence means the reports beside it are complete and
+    made from the inputs it names, so a rerun can skip the clip."""
+
+    def __init__(self, task: ClipTask) -> None:
+        self.task = task
+
+    def update(self, scored) -> None:
+        pass
+
+    def finish(self, ended: Ended) -> None:
+        result = ended.result
+        if not result.score.complete:
+            return
+        row = {**base_row(self.task), **result.row, "status": "scored", "error": ""}
+        result.files[STAMP_NAME] = write_json({**stamp_for(self.task), "row": row},
+                                              Path(self.task.out_dir) / STAMP_NAME)
 
 
 @contextlib.contextmanager
@@ -147,18 +178,13 @@ def _clip_file(task: ClipTask) -> Iterator[Path]:
 
 
 def recording_path(out_dir: Path, stem: str) -> Path:
-    from formcheck.pose.recording import SUFFIX
-
     return out_dir / f"{stem}{SUFFIX}"
 
 
 def _recording_for(task: ClipTask, clip: Path, out_dir: Path, wall: bool = False):
     """``(recording, estimated)``: a recording given as the source, the cached one when it was made
     from the same clip content and model, else a fresh estimate (one process: the batch already
-    keeps every core busy with one clip each), cached for the next calibration change."""
-    from formcheck.pose.estimate import record
-    from formcheck.pose.recording import is_recording_path, load_recording, save_recording
-
+    keeps every core busy with one clip each); the engine caches it for the next calibration change."""
     if is_recording_path(clip):
         return load_recording(clip), False
     cached = recording_path(out_dir, task.stem)
@@ -170,58 +196,11 @@ def _recording_for(task: ClipTask, clip: Path, out_dir: Path, wall: bool = False
         # A wall exercise needs the wall stage's findings, which a cache made for another may lack.
         if recording is not None and _matches(recording.meta, task) and (recording.walls is not None or not wall):
             return recording, False
-    recording = record(clip, model=task.model, workers=1, wall=wall)
+    recording = record(clip, model=task.model, workers=1, sample_fps=task.sample_fps, wall=wall)
     recording.meta.update(source=Path(task.source).name, source_path=task.source, source_sha256=task.source_sha256)
-    if recording.meta.get("complete", True):
-        save_recording(recording, cached)
     return recording, True
 
 
 def _matches(meta: dict, task: ClipTask) -> bool:
     return (meta.get("source_sha256") == task.source_sha256 and meta.get("model") == task.model
-            and meta.get("complete", True))
-
-
-def _write_reports(task: ClipTask, score, overlays, exercise, recording, clip: Path, out_dir: Path) -> dict[str, Path]:
-    """report.json and timeline.png, the annotated video when asked, then report.html.
-
-    Like :func:`formcheck.engine.recorded.score_source`, but the reports name the original clip
-    (not the cached recording they were scored from), and carry no history trend: a batch mixes
-    patients, so "your last ten sessions" would be someone else's.
-    """
-    from formcheck.pose.recording import is_recording_path
-    from formcheck.outputs.html_report import worst_moments, write_html
-    from formcheck.outputs.json_report import report_dict, write_json
-    from formcheck.outputs.timeline import write_timeline
-
-    files = {"report.json": write_json(report_dict(score, task.source, recording.meta.get("model")),
-                                       out_dir / "report.json"),
-             "timeline.png": write_timeline(score, exercise, out_dir / "timeline.png")}
-    stills: dict = {}
-    if task.video and not is_recording_path(clip):
-        from formcheck.outputs.annotated_video import write_annotated
-
-        stills = write_annotated(clip, overlays, out_dir / "annotated.mp4", exercise.hold_min_s,
-                                 [t for t, _, _ in worst_moments(score)])
-        files["annotated.mp4"] = out_dir / "annotated.mp4"
-    notes = [f"The source ended early: {recording.meta['error']}"] if recording.meta.get("error") else []
-    files["report.html"] = write_html(score, Path(task.source).name, out_dir / "report.html",
-                                      files["timeline.png"], stills, notes)
-    return files
-
-
-def _score_columns(score, recording, estimated: bool, out_dir: Path, files: dict[str, Path]) -> dict:
-    s = score.summary
-    return {"status": "scored", "duration_s": round(score.duration_s, 3), "valid_s": round(s.valid_s, 3),
-            "longest_hold_s": round(s.longest_hold_s, 3), "breaks": s.breaks, "faults": len(score.faults),
-            # Empty for a hold exercise, as every column a row has no value for.
-            "reps": "" if score.reps is None else len(score.reps), "good_reps": "" if score.reps is None else score.good_reps,
-            "frames": len(recording), "person_found": round(recording.detection_rate, 4),
-            "complete": score.complete, "estimated": estimated,
-            "report": f"{out_dir.name}/{files['report.html'].name}", "error": ""}
-
-
-def _write_stamp(out_dir: Path, stamp: dict) -> None:
-    from formcheck.outputs.json_report import write_json
-
-    write_json(stamp, out_dir / STAMP_NAME)
+            and meta.get("sample_fps") == task.sample_fps and meta.get("complete", True))

@@ -1,7 +1,6 @@
 """``formcheck batch``: score many clips into one folder and one summary table, resumably.
 
-Registered by the main command group (``main.add_command(batch_command)``), whose error handler
-turns a :class:`FormcheckError` into one line and exit code 2.
+The one folder runner: ``formcheck score FOLDER`` runs through :func:`run_batch_with_progress` too.
 """
 
 from __future__ import annotations
@@ -12,11 +11,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from formcheck.errors import FormcheckError
-
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
+from formcheck.batch.backends import Backend, open_backend
+from formcheck.batch.jobs import ClipJob, jobs_from_manifest, jobs_from_sources
+from formcheck.batch.runner import BatchReport, run_batch
+from formcheck.cli.console import print_warning, stderr_console, stdout_console
+from formcheck.errors import ExitCode, FormcheckError
+from formcheck.judge.exercises import load_exercise
 
 
 @click.command("batch")
@@ -29,7 +32,8 @@ EXIT_INTERRUPTED = 130
               help="folder for one sub-folder of reports per clip and summary.csv / summary.jsonl")
 @click.option("--profile", default=None, help="calibration profile (name or .toml) for clips without their own")
 @click.option("--video", is_flag=True, help="also write each clip's annotated video (slow; off for batches)")
-@click.option("--model", default=None, help="pose model (default: as 'formcheck score' picks it per exercise; see its --help)")
+@click.option("--model", default=None,
+              help="pose model (default: as 'formcheck score' picks it per exercise; see its --help)")
 @click.option("--processes", type=click.IntRange(1, 256), default=None,
               help="local processes, one clip each (default: one per core)")
 @click.option("--cluster", default=None, metavar="ADDRESS",
@@ -47,25 +51,30 @@ def batch_command(sources: tuple[Path, ...], exercise_name: str | None, manifest
     calibration); a changed calibration re-scores from the cached landmarks without estimating
     again. Exit code 1 if any clip failed (each failure is a row of the summary), 130 on Ctrl-C.
     """
-    from formcheck.batch.backends import open_backend
-    from formcheck.batch.runner import run_batch
-
     jobs = _jobs(sources, manifest, exercise_name, profile)
     _check_exercises(jobs)
-    backend = open_backend(cluster, processes)
+    run_batch_with_progress(jobs, out_dir, open_backend(cluster, processes), model=model, video=video,
+                            send_bytes=send_bytes, history_db=db)
+
+
+def run_batch_with_progress(jobs: list[ClipJob], out_dir: Path, backend: Backend, *, model: str | None, video: bool,
+                            sample_fps: float | None = None, send_bytes: bool = False,
+                            history_db: Path | None = None) -> BatchReport:
+    """Run a batch with a progress bar, print its summary, and exit non-zero if a clip failed
+    (1) or it was interrupted (130)."""
     with _batch_progress() as (on_plan, on_outcome):
-        report = run_batch(jobs, out_dir, backend, model=model, video=video, send_bytes=send_bytes,
-                           history_db=db, on_plan=on_plan, on_outcome=on_outcome, warn=_warn)
+        report = run_batch(jobs, out_dir, backend, model=model, video=video, sample_fps=sample_fps,
+                           send_bytes=send_bytes, history_db=history_db, on_plan=on_plan, on_outcome=on_outcome,
+                           warn=print_warning)
     _print_summary(report, out_dir)
     if report.interrupted:
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)
     if report.failed:
-        sys.exit(EXIT_FAILED)
+        sys.exit(ExitCode.FAILED)
+    return report
 
 
 def _jobs(sources: tuple[Path, ...], manifest: Path | None, exercise: str | None, profile: str | None):
-    from formcheck.batch.jobs import jobs_from_manifest, jobs_from_sources
-
     if manifest is not None:
         if sources or exercise:
             raise FormcheckError("give either --manifest or SOURCES with --exercise, not both")
@@ -80,26 +89,13 @@ def _check_exercises(jobs) -> None:
     failure of every clip: say so once (exit 2). Per-clip exercises of a manifest fail per clip."""
     names = {(j.exercise, j.profile) for j in jobs}
     if len(names) == 1:
-        from formcheck.judge.exercises import load_exercise
-
         exercise, profile = names.pop()
         load_exercise(exercise, profile=profile)
-
-
-def _warn(message: str) -> None:
-    from formcheck.cli.console import print_warning
-
-    print_warning(message)
 
 
 @contextmanager
 def _batch_progress() -> Iterator[tuple[Callable, Callable]]:
     """One bar over the clips to score; each failure printed above it as it happens."""
-    from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    from formcheck.cli.console import stderr_console
-
     console = stderr_console()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("clips"),
                TimeElapsedColumn(), TimeRemainingColumn())
@@ -111,21 +107,19 @@ def _batch_progress() -> Iterator[tuple[Callable, Callable]]:
             progress.update(bar, total=len(plan.tasks))
             for outcome in plan.done.values():
                 if outcome.failed:
-                    progress.console.print(f"[red]failed:[/] {escape(outcome.row['error'])}")
+                    progress.console.print(f"[red]failed:[/] {escape(outcome.row['error'])}", soft_wrap=True)
 
         def on_outcome(outcome) -> None:
             nonlocal failed
             if outcome.failed:
                 failed += 1
-                progress.console.print(f"[red]failed:[/] {escape(outcome.row['error'])}")
+                progress.console.print(f"[red]failed:[/] {escape(outcome.row['error'])}", soft_wrap=True)
             progress.update(bar, advance=1, description=f"scoring ({failed} failed)" if failed else "scoring")
 
         yield on_plan, on_outcome
 
 
-def _print_summary(report, out_dir: Path) -> None:
-    from formcheck.cli.console import print_warning, stdout_console
-
+def _print_summary(report: BatchReport, out_dir: Path) -> None:
     counts = ", ".join(f"{report.count(s)} {s}" for s in ("scored", "skipped", "failed"))
     stdout_console().print(f"{len(report.rows)} clips ({counts}): [bold]{out_dir / 'summary.csv'}[/]")
     if report.interrupted:

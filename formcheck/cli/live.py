@@ -7,10 +7,24 @@ import sys
 from pathlib import Path
 
 import click
+from rich.table import Table
 
+from formcheck.cli.console import print_warning, stdout_console
 from formcheck.cli.history import db_option
-
-EXIT_INTERRUPTED = 130
+from formcheck.engine.outputs import RECORDING_NAME, History, Outputs, sinks_for
+from formcheck.engine.session import end_time
+from formcheck.errors import ExitCode
+from formcheck.judge.exercises import load_exercise
+from formcheck.live.coach import CoachOptions, LiveCoach
+from formcheck.live.screen import Screen, check_display
+from formcheck.live.session import default_out_dir
+from formcheck.live.voice import Voice
+from formcheck.outputs.terminal_summary import score_rows
+from formcheck.pose.models import SCORE_MODEL
+from formcheck.pose.recording import Recording, make_meta
+from formcheck.pose.stage import PoseStage
+from formcheck.sources.camera import open_live_source
+from formcheck.sources.capture import LatestFrameCapture
 
 
 @click.command("live")
@@ -43,33 +57,21 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     The session is saved like 'formcheck score' saves a video: report.json, timeline.png,
     report.html, and the landmarks (session.poses.npz) so it can be re-scored.
     """
-    from formcheck.cli.console import print_warning, stdout_console
-    from formcheck.pose.estimators import SCORE_MODEL
-    from formcheck.judge.exercises import load_exercise
-    from formcheck.sources.capture import LatestFrameCapture
-    from formcheck.live.coach import CoachOptions, LiveCoach
-    from formcheck.live.screen import Screen, check_display
-    from formcheck.live.session import LiveHistory, default_out_dir, save_session
-    from formcheck.sources.camera import open_live_source
-    from formcheck.live.voice import Voice
-    from formcheck.pose.stage import PoseStage
-    from formcheck.pose.recording import Recording, make_meta
-
     # Cheapest checks first, so a typo or a headless machine never waits for a camera or a model.
     exercise = load_exercise(exercise_name, profile=profile)
     check_display()
     source, is_file = open_live_source(camera)
     # The same pixel stage as scoring: the estimator, and for wall exercises the wall stage with the
     # person mask at the size that stage works at.
-    model = model or SCORE_MODEL
-    stage = PoseStage(model, wall=exercise.needs_wall)
-    estimator, wall = stage.estimator, stage.wall
+    stage = PoseStage(model or SCORE_MODEL, wall=exercise.needs_wall)
     screen = Screen(f"formcheck - {exercise.title}", mirror=(not is_file) if mirror is None else mirror)
     speaker = Voice(enabled=voice)
-    history = LiveHistory.start(db, exercise, profile, source.info.name, warn=print_warning)
-    coach = LiveCoach(exercise, estimator, screen, speaker, source.info,
-                      CoachOptions(countdown_s=countdown_s, max_seconds=max_seconds), on_progress=history.update,
-                      wall=wall)
+    out_dir = out_dir or default_out_dir(exercise.name)
+    # The history row opens now and is checkpointed while the person exercises.
+    history = History(db, profile, live=True, source=source.info.name, warn=print_warning)
+    sinks = sinks_for(exercise, Outputs(out_dir, recording=out_dir / RECORDING_NAME, history=history))
+    coach = LiveCoach(exercise, stage, screen, speaker, source.info,
+                      CoachOptions(countdown_s=countdown_s, max_seconds=max_seconds), sinks)
     try:
         screen.open()
         with LatestFrameCapture(source, realtime=is_file) as capture:
@@ -79,33 +81,27 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
             screen.save(screenshot)
         screen.close()
         speaker.close()
-        estimator.close()
+        stage.close()
 
-    out_dir = out_dir or default_out_dir(exercise.name)
-    info = dataclasses.replace(source.info, duration_s=result.score.duration_s)
-    meta = make_meta(info, model, result.complete)
+    info = dataclasses.replace(source.info, duration_s=end_time(result.frames, source.info.fps) or 0.0)
+    meta = make_meta(info, stage.model_name, result.complete)
     meta.update(live=True, countdown_s=countdown_s, sample_fps=None, ended_by=result.ended_by)
     if result.error is not None:
         meta["error"] = str(result.error)
     notes = [f"Live session from {source.info.name}; it ended: {result.ended_by}."]
-    saved = save_session(result.score, exercise, out_dir, recording=Recording(result.frames, meta, result.walls),
-                         source=source.info.name, model=estimator.name, notes=notes, history_db=db)
-    history.finish(result.score, saved.files["report.html"])
+    saved = result.session.finish(Recording(result.frames, meta, result.walls), source=source.info.name,
+                                  out_dir=out_dir, notes=notes)
     _print_summary(stdout_console(), result, saved)
     if result.error is not None:
         print_warning(f"{result.error}; the session so far is saved in {out_dir}")
-        sys.exit(1)
+        sys.exit(ExitCode.FAILED)
     if result.ended_by == "interrupted":
         print_warning(f"interrupted: the session so far is saved in {out_dir}")
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)
 
 
 def _print_summary(console, result, saved) -> None:
-    from rich.table import Table
-
-    from formcheck.outputs.terminal_summary import score_rows
-
-    score, stats = result.score, result.stats
+    score, stats = saved.score, result.stats
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_row("exercise", score.exercise_title)
     for label, text in score_rows(score):

@@ -7,7 +7,8 @@ say — and each step is a small object with one verb:
 * :class:`~formcheck.live.cues.CueSelector` — one cue at a time, held long enough to read.
 * :class:`~formcheck.live.screen.Screen` — the OpenCV window and its keys.
 * :class:`~formcheck.live.voice.Voice` — optional spoken cues, rate-limited, never an error.
-* :func:`~formcheck.live.session.save_session` — the same report files as ``formcheck score``.
+* :class:`~formcheck.engine.session.Session` — judging and the outputs, the same engine and sinks as
+  ``formcheck score``.
 
 Nothing here is imported by the rest of the package, so loading the CLI stays light.
 """

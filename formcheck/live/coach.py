@@ -8,26 +8,27 @@ when the countdown ends — which is also what makes the saved recording re-scor
 
 from __future__ import annotations
 
-import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from formcheck.engine.session import Session
 from formcheck.errors import CameraError, FormcheckError
 from formcheck.judge.exercises import Exercise
-from formcheck.pose.frame import PoseFrame
-from formcheck.sources.capture import Captured, LatestFrameCapture
+from formcheck.judge.timer import Phase
 from formcheck.live.cues import CueSelector, brightness, setup_cue
 from formcheck.live.estimation import EstimationStage
 from formcheck.live.screen import Action, Screen, Status
 from formcheck.live.voice import Voice
-from formcheck.pose.smoothing import Cleaner
 from formcheck.outputs.overlay import Overlay
-from formcheck.judge.scoring import Score, Scorer
+from formcheck.outputs.sinks import Sink
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.stage import PoseStage
+from formcheck.pose.wall import WallObservation
+from formcheck.sources.capture import Captured, LatestFrameCapture
 from formcheck.sources.media import SourceInfo, VideoFrame
-from formcheck.judge.timer import Phase, Snapshot
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class _Job:
     generation: int          # bumped by reset: results of an older generation are dropped
     # (landmarks, wall observation) of this very frame; None for a frame that arrived while paused,
     # which is shown as it is.
-    estimated: tuple[PoseFrame, object | None] | None = None
+    estimated: tuple[PoseFrame, WallObservation | None] | None = None
 
 
 @dataclass
@@ -92,7 +93,9 @@ class LiveStats:
 
 @dataclass
 class LiveResult:
-    score: Score
+    """How the loop ended, with the session still to finish (the front end knows where it goes)."""
+
+    session: Session                   # judged every scored frame; ``finish`` writes the outputs
     frames: list[PoseFrame]           # raw landmarks of the scored frames, session times
     stats: LiveStats
     ended_by: str                      # "source ended", "quit", "window closed", "interrupted", "camera failed"
@@ -106,18 +109,17 @@ class LiveResult:
 
 
 class LiveCoach:
-    """``coach.run(capture) -> LiveResult``. The keys and the countdown are its only state machine."""
+    """``coach.run(capture) -> LiveResult``. The keys and the countdown are its only state machine.
 
-    def __init__(self, exercise: Exercise, estimator, screen: Screen, voice: Voice, info: SourceInfo,
-                 options: CoachOptions = CoachOptions(),
-                 on_progress: Callable[[Snapshot], None] | None = None, wall=None) -> None:
+    ``sinks`` receive every scored frame (the history checkpoints from them) and, when the front end
+    finishes the session, write its outputs.
+    """
+
+    def __init__(self, exercise: Exercise, stage: PoseStage, screen: Screen, voice: Voice, info: SourceInfo,
+                 options: CoachOptions = CoachOptions(), sinks: Sequence[Sink] = ()) -> None:
         self.exercise = exercise
-        # The wall stage (formcheck.pose.wall.WallTracker) for wall exercises: it reads the estimator's
-        # segmentation mask, so it runs in the same job as the estimate.
-        self.wall = wall
-        # Called with the timer after every scored frame: the session history checkpoints from it.
-        self.on_progress = on_progress
-        self.estimator = estimator
+        self.stage = stage
+        self.sinks = list(sinks)
         self.screen = screen
         self.voice = voice
         self.info = info
@@ -135,12 +137,11 @@ class LiveCoach:
     # -- session state -----------------------------------------------------------------------
     def _restart(self) -> None:
         """Back to the countdown: nothing scored so far is kept (the 'r' key)."""
-        self.scorer = Scorer(self.exercise)
-        self.cleaner = Cleaner()
+        self.session = Session(self.exercise, self.sinks)
         self.frames: list[PoseFrame] = []
         self.walls: list = []
-        # A throwaway scorer during the countdown: skeleton and set-up cues, nothing counted.
-        self._warmup = (Scorer(self.exercise), Cleaner())
+        # A throwaway session during the countdown: skeleton and set-up cues, nothing counted.
+        self._warmup = Session(self.exercise)
         self.cues.reset()
         with self._clock_lock:
             self.countdown_from: float | None = None   # source time the countdown began
@@ -193,17 +194,15 @@ class LiveCoach:
             ended_by = "interrupted"
         self.stats.ended_s = time.perf_counter()
         self.stats.delivered, self.stats.dropped = capture.delivered, capture.dropped
-        result = LiveResult(self.scorer.finish(self._end_s()), list(self.frames), self.stats, ended_by, error,
-                            self.cues_shown, list(self.walls) if self.wall is not None else None)
-        result.score.complete = result.complete
-        return result
+        return LiveResult(self.session, list(self.frames), self.stats, ended_by, error, self.cues_shown,
+                          list(self.walls) if self.stage.wall is not None else None)
 
     def _work(self, captured: Captured) -> _Job:
         """The pose stage's part of a frame: its session time, then its landmarks (none while paused)."""
         if self.paused:
             return _Job(captured, captured.frame, False, self._generation)
         job = self._timed(captured)
-        job.estimated = self._estimate(job.frame)
+        job.estimated = self.stage.update(job.frame)
         return job
 
     def _timed(self, captured: Captured) -> _Job:
@@ -225,26 +224,16 @@ class LiveCoach:
         job = self._work(captured)
         return self._present(job) if job.estimated is not None else self._show_paused(captured)
 
-    def _estimate(self, frame: VideoFrame) -> tuple[PoseFrame, object | None]:
-        """Landmarks, and for wall exercises what the wall stage sees: ``(pose, wall or None)``."""
-        raw = self.estimator.estimate(frame)
-        if self.wall is None:
-            return raw, None
-        return raw, self.wall.update(frame, raw, getattr(self.estimator, "last_mask", None))
-
     def _present(self, job: _Job) -> Action | None:
         """Clean, score, choose the cue, show, say."""
         raw, wall = job.estimated
         source_t = job.captured.frame.t_s
         if job.generation != self._generation:
             return self.screen.poll()  # estimated before a reset: belongs to the discarded attempt
-        scorer, cleaner = (self.scorer, self.cleaner) if job.scoring else self._warmup
-        scored = scorer.update(cleaner.update(raw), wall)
+        scored = (self.session if job.scoring else self._warmup).update(raw, wall)
         if job.scoring:
             self.frames.append(raw)
             self.walls.append(wall)
-            if self.on_progress is not None:
-                self.on_progress(scored.timer)
         # The cue clock is the source's, which never jumps back when scoring starts.
         cue = self.cues.update(setup_cue(raw, scored, brightness(job.frame.rgb)), source_t)
         if cue and (not self.cues_shown or self.cues_shown[-1] != cue):
@@ -274,13 +263,3 @@ class LiveCoach:
             self.screen.mirror = not self.screen.mirror
         elif action is Action.READOUT:
             self.screen.readout_visible = not self.screen.readout_visible
-
-    def _end_s(self) -> float | None:
-        """The last scored frame plus one frame interval: each frame lasts until the next."""
-        if not self.frames:
-            return None
-        last = self.frames[-1].t_s
-        if self.info.fps:
-            return last + 1.0 / self.info.fps
-        gaps = [b.t_s - a.t_s for a, b in zip(self.frames[-30:], self.frames[-29:])]
-        return last + (statistics.median(gaps) if gaps else 0.0)

@@ -20,6 +20,17 @@ class PoseStage:
         self.estimator = make_estimator(model, static_images=static_images, segmentation=wall,
                                         mask_max_width=self.wall.config.work_width_px if self.wall else None)
 
+    @classmethod
+    def around(cls, estimator, wall: WallTracker | None = None) -> PoseStage:
+        """A stage around an estimator already made (a stand-in in tests, a timed one in benchmarks)."""
+        stage = cls.__new__(cls)
+        stage.estimator, stage.wall = estimator, wall
+        return stage
+
+    @property
+    def model_name(self) -> str:
+        return self.estimator.name
+
     def update(self, frame) -> tuple[PoseFrame, WallObservation | None]:
         pose = self.estimator.estimate(frame)
         if self.wall is None:

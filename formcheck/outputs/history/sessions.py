@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -12,8 +13,8 @@ from formcheck.outputs.history.errors import HistoryError
 from formcheck.outputs.history.rows import FaultsArg, rep_measures
 from formcheck.outputs.history.store import HistoryStore
 
-if TYPE_CHECKING:  # the report package pulls in OpenCV; only the type is needed here
-    from formcheck.engine.recorded import SessionResult
+if TYPE_CHECKING:  # the sinks store results here: only the type is needed, the other way round
+    from formcheck.outputs.sinks import SessionResult
 
 DEFAULT_CHECKPOINT_EVERY_S = 2.0
 
@@ -47,11 +48,8 @@ def remember_score(result: SessionResult, db: str | os.PathLike[str] | None = No
 
 
 def _warner(warn: Callable[[str], None] | None) -> Callable[[str], None]:
-    if warn is not None:
-        return warn
-    from formcheck.cli.console import print_warning
-
-    return print_warning
+    """The caller's way of warning; the library's log when it gave none (only front ends print)."""
+    return warn if warn is not None else logging.getLogger("formcheck").warning
 
 
 class Checkpointer:

@@ -1,0 +1,85 @@
+"""``formcheck score``: a recorded exercise, or a folder of them, scored into reports."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from formcheck.batch.backends import LocalPool
+from formcheck.batch.jobs import jobs_from_sources
+from formcheck.cli.batch import run_batch_with_progress
+from formcheck.cli.console import print_warning, progress_bars, stdout_console
+from formcheck.cli.history import db_option
+from formcheck.cli.record import exit_incomplete
+from formcheck.engine.outputs import History, Outputs
+from formcheck.engine.recorded import score_source
+from formcheck.engine.session import SessionInterrupted
+from formcheck.errors import ExitCode
+from formcheck.judge.exercises import load_exercise
+from formcheck.outputs.sinks import SessionResult
+from formcheck.outputs.terminal_summary import score_rows
+
+SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run directly, with its person mask for "
+                    "exercises with wall checks): 'full', 'litert', 'lite' or 'heavy' if installed, or the path "
+                    "of a MediaPipe Pose Landmarker .task file")
+
+
+@click.command("score")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-e", "--exercise", "exercise_name", required=True, help="exercise name (see 'formcheck exercises')")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="folder for report.json, timeline.png, annotated.mp4 and report.html")
+@click.option("--profile", default=None, help="calibration profile name or .toml file")
+@click.option("--fps", "sample_fps", type=click.FloatRange(min=1.0), default=None,
+              help="estimate at most this many frames per second of video (faster, slightly coarser)")
+@click.option("--no-video", is_flag=True, help="skip the annotated video (the slowest output)")
+@click.option("--model", default=None, help=SCORE_MODEL_HELP)
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="workers for pose estimation, one span of the clip each (processes; threads for litert; "
+                   "default: one per core, up to 2); for a folder, clips scored at once")
+@db_option
+def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, sample_fps: float | None,
+          no_video: bool, model: str | None, workers: int | None, db: Path | None) -> None:
+    """Score a recorded exercise: how long was it held in good form, and what broke it.
+
+    SOURCE is a video, a landmark recording (.poses.npz) or a folder of them: a folder is scored
+    as 'formcheck batch' scores it (one report folder per clip, summary.csv, resumable).
+    """
+    exercise = load_exercise(exercise_name, profile=profile)
+    if source.is_dir():
+        jobs = jobs_from_sources([source], exercise_name, profile)
+        run_batch_with_progress(jobs, out_dir, LocalPool(workers), model=model, video=not no_video,
+                                sample_fps=sample_fps, history_db=db)
+        return
+    outputs = Outputs(out_dir, history=History(db, profile, warn=print_warning))
+    try:
+        with progress_bars() as new_bar:
+            outputs = dataclasses.replace(outputs, video_progress=new_bar(f"drawing {source.name}"))
+            result = score_source(source, exercise, outputs, model=model, workers=workers, sample_fps=sample_fps,
+                                  video=not no_video, estimate_progress=new_bar(f"estimating {source.name}"))
+    except SessionInterrupted as stop:
+        written = ", ".join(sorted(path.name for path in stop.result.files.values()))
+        print_warning(f"interrupted: {written} written to {out_dir}")
+        sys.exit(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt:
+        print_warning("interrupted before any frame was estimated: nothing was written")
+        sys.exit(ExitCode.INTERRUPTED)
+    print_summary(result)
+    if not result.score.complete:
+        exit_incomplete(result.meta, f"the report in {out_dir} covers only the part that was processed")
+
+
+def print_summary(result: SessionResult) -> None:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_row("exercise", result.score.exercise_title)
+    table.add_row("source", result.source)
+    for label, text in score_rows(result.score):
+        table.add_row(label, text)
+    for note in result.notes:
+        table.add_row("note", note)
+    table.add_row("report", str(result.files.get("report.html")))
+    stdout_console().print(table)
