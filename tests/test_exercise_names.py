@@ -64,8 +64,6 @@ def test_explain_takes_a_typed_name_and_an_unknown_one_exits_2():
     assert res.exit_code == 2 and "did you mean wall_sit?" in res.output and "Traceback" not in res.output
 
 
-@pytest.mark.xfail(strict=True, reason="formcheck/cli/exercises.py is being rewritten by its owner; printing "
-                   "Exercise.aliases in `explain` is handed over to them (remove this mark with it)")
 def test_explain_shows_the_aliases():
     from formcheck.cli.exercises import explain_command
 

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
+from formcheck.assess import steps
+from formcheck.assess.html import render_html
+from formcheck.assess.mirror import make_mirror_estimator
 from formcheck.assess.report import Result, weaker_side
+from formcheck.outputs.history.store import open_store
+from formcheck.outputs.json_report import write_json
+from formcheck.pose.estimators import make_estimator
 from formcheck.pose.frame import PoseFrame
 
 
@@ -20,9 +26,6 @@ class AssessmentReport:
 
 
 def make_estimator_for(model: str, mirror_average: bool):
-    from formcheck.assess.mirror import make_mirror_estimator
-    from formcheck.pose.estimators import make_estimator
-
     return make_mirror_estimator(model) if mirror_average else make_estimator(model)
 
 
@@ -31,8 +34,6 @@ def estimate_all(frames: Iterable, estimator) -> list[PoseFrame]:
 
 
 def analyse(poses: Mapping[str, list[PoseFrame]], mirrored: bool) -> list[Result]:
-    from formcheck.assess import steps
-
     out: list[Result] = []
     if "front" in poses:
         out += steps.analyse_front(poses["front"], mirrored)
@@ -85,11 +86,6 @@ def assessment_dict(poses: Mapping[str, list[PoseFrame]], results: Sequence[Resu
 def finish_assessment(poses: Mapping[str, list[PoseFrame]], model_name: str, mirror_average: bool,
                       out_dir: Path, db: Path | None, notes: Sequence[str] = ()) -> AssessmentReport:
     """Measure, write report.html and save the measures to the history."""
-    from formcheck.assess.html import render_html
-    from formcheck.outputs.history.store import open_store
-
-    from formcheck.outputs.json_report import write_json
-
     results = analyse(poses, mirror_average)
     weaker = weaker_side(results)
     out_dir.mkdir(parents=True, exist_ok=True)

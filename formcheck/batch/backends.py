@@ -41,7 +41,8 @@ def _take(tasks: Iterator[ClipTask], count: int) -> list[ClipTask]:
 def lost_outcome(task: ClipTask, exc: BaseException) -> ClipOutcome:
     """A clip whose worker died (killed, out of memory): the row says so, the batch goes on."""
     return ClipOutcome(task.stem, {**base_row(task), "status": "failed",
-                                   "error": f"{task.source}: the worker scoring it failed: {type(exc).__name__}: {exc}"})
+                                   "error": f"{task.source}: the worker scoring it failed: "
+                                            f"{type(exc).__name__}: {exc}"})
 
 
 def default_processes() -> int:
@@ -131,23 +132,22 @@ class DaskCluster:
 
     def __init__(self, address: str) -> None:
         try:
-            from distributed import Client
+            import distributed  # optional: the 'cluster' extra
         except ImportError:
             raise FormcheckError("--cluster needs Dask distributed: pip install 'formcheck[cluster]'") from None
+        self._as_completed = distributed.as_completed
         try:
-            self._client = Client(address, timeout="10s")
+            self._client = distributed.Client(address, timeout="10s")
         except (OSError, TimeoutError) as exc:
             raise FormcheckError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         self._in_flight: dict = {}  # key -> Future, for cancelling on Ctrl-C
 
     def run(self, tasks: Sequence[ClipTask]) -> Iterator[ClipOutcome]:
-        from distributed import as_completed as dask_as_completed
-
         pending = iter(tasks)
         slots = sum(self._client.nthreads().values()) or 1
         window = IN_FLIGHT_PER_SLOT * slots
         running: dict[str, ClipTask] = {}
-        completed = dask_as_completed()
+        completed = self._as_completed()
         for task in _take(pending, window):
             self._submit(task, running, completed)
         for future in completed:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from formcheck.atomic import atomic_open
 from formcheck.judge.exercises import Exercise
+from formcheck.judge.exercises.library import find_profile
 
 INDEX_NAME = ".formcheck-batch-index.json"
 _CHUNK = 1 << 20
@@ -65,8 +66,6 @@ def calibration_files(exercise: Exercise, profile: str | None) -> list[Path]:
     """The files an exercise's thresholds were read from: exercise, calibration, profile."""
     files = [p for p in (exercise.path, exercise.calibration_path) if p is not None]
     if profile is not None:
-        from formcheck.judge.exercises.library import find_profile
-
         files.append(find_profile(profile, exercise.spec.name))
     return [Path(p) for p in files]
 

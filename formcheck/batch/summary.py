@@ -11,7 +11,8 @@ from typing import IO
 from formcheck.atomic import atomic_open
 
 COLUMNS = ("source", "stem", "exercise", "profile", "status", "duration_s", "valid_s", "longest_hold_s",
-           "breaks", "faults", "reps", "good_reps", "frames", "person_found", "complete", "estimated", "seconds", "report", "error")
+           "breaks", "faults", "reps", "good_reps", "frames", "person_found", "complete", "estimated", "seconds",
+           "report", "error")
 TIMING_COLUMNS = ("seconds",)
 """Columns that differ between two runs of the same batch (wall-clock time)."""
 
@@ -47,12 +48,11 @@ def write_jsonl(rows: Sequence[dict], path: Path) -> Path:
 def write_parquet(rows: Sequence[dict], path: Path) -> Path | None:
     """Only when pyarrow is already installed: it is far too large to depend on for one table."""
     try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        from pyarrow import parquet, table  # optional, and large: only when already installed
     except ImportError:
         return None
     columns = {c: [r.get(c) if r.get(c) != "" else None for r in rows] for c in COLUMNS}
-    pq.write_table(pa.table(columns), path)
+    parquet.write_table(table(columns), path)
     return path
 
 

@@ -10,16 +10,23 @@ or, with ``--no-window``, in the terminal.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import click
 
+from formcheck.assess.guided import GuidedAssessment
+from formcheck.assess.presenters import TerminalPresenter, WindowPresenter
+from formcheck.assess.runner import estimate_steps, finish_assessment, make_estimator_for
+from formcheck.assess.steps import STEP_NAMES, STEPS
+from formcheck.cli.console import print_warning
 from formcheck.cli.history import db_option
+from formcheck.errors import ExitCode
+from formcheck.sources.camera import open_live_source
+from formcheck.sources.capture import LatestFrameCapture
 
 
 def _parse_step_videos(items: tuple[str, ...]) -> dict[str, Path]:
-    from formcheck.assess.steps import STEP_NAMES
 
     out: dict[str, Path] = {}
     for item in items:
@@ -33,7 +40,6 @@ def _parse_step_videos(items: tuple[str, ...]) -> dict[str, Path]:
 
 def _frames_of(spec: str) -> Iterator:
     """Every frame of a step's own video file."""
-    from formcheck.sources.camera import open_live_source
 
     source, _ = open_live_source(spec)
     yield from source
@@ -51,10 +57,6 @@ def _newest_frames(capture) -> Iterator:
 
 def _guided(steps, camera: str, model: str, mirror_average: bool, countdown_s: float, presenter):
     """Run ``steps`` in order from one camera (a video file plays in real time, as a camera would)."""
-    from formcheck.assess.guided import GuidedAssessment
-    from formcheck.assess.runner import make_estimator_for
-    from formcheck.sources.capture import LatestFrameCapture
-    from formcheck.sources.camera import open_live_source
 
     source, is_file = open_live_source(camera)
     estimator = make_estimator_for(model, mirror_average)
@@ -98,9 +100,6 @@ def assess(camera: str, step_videos: tuple[str, ...], only: str | None, out_dir:
            db: Path | None) -> None:
     """Guided balance and symmetry assessment: standing front and side, single-leg stance on each
     leg, squats. Writes an HTML report and saves the measures to the history."""
-    from formcheck.assess.runner import estimate_steps, finish_assessment
-    from formcheck.assess.steps import STEPS
-    from formcheck.cli.console import print_warning
 
     videos = _parse_step_videos(step_videos)
     wanted = [s for s in STEPS if only is None or s.name in {x.strip() for x in only.split(",")}]
@@ -113,7 +112,6 @@ def assess(camera: str, step_videos: tuple[str, ...], only: str | None, out_dir:
     from_camera = [s for s in wanted if s.name not in videos]
     presenter = None
     if from_camera:
-        from formcheck.assess.presenters import TerminalPresenter, WindowPresenter
 
         presenter = TerminalPresenter(click.echo) if no_window else WindowPresenter()
     notes: list[str] = []
@@ -138,8 +136,6 @@ def assess(camera: str, step_videos: tuple[str, ...], only: str | None, out_dir:
     for note in notes:
         print_warning(note)
     if outcome is not None and outcome.ended_by == "source failed":
-        sys.exit(1)
+        sys.exit(ExitCode.FAILED)
     if outcome is not None and outcome.ended_by == "interrupted":
-        from formcheck.cli.main import EXIT_INTERRUPTED
-
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
+from formcheck.calibrate.fit import LabelMap, clip_data, fit_exercise, labels_for, plot_roc, read_labels
+from formcheck.calibrate.measure import measure_frames
+from formcheck.calibrate.profiles import Entry, profile_path, today, write_calibration
+from formcheck.calibrate.reference import MARGIN, TRIM_S, propose_from_reference
+from formcheck.calibrate.sources import is_camera, load_source
 from formcheck.cli.console import print_warning, progress_bar, stdout_console
 from formcheck.errors import FormcheckError
-
-if TYPE_CHECKING:  # the fit module pulls in matplotlib: imported when a command runs, not at start-up
-    from formcheck.calibrate.fit import LabelMap
+from formcheck.judge.exercises.library import _read_toml, load_exercise
+from formcheck.pose.smoothing import clean
 
 MODEL_HELP = "pose model for videos and cameras: 'full' (bundled, default), 'lite', 'heavy' or a .task file"
 
@@ -33,10 +36,10 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def _load(source: str, model: str, camera_seconds: float):
-    from formcheck.calibrate.sources import is_camera, load_source
 
     if is_camera(source):
-        stdout_console().print(f"camera {source}: get into position; recording {camera_seconds:g} s after a 3 s countdown")
+        stdout_console().print(f"camera {source}: get into position; recording {camera_seconds:g} s "
+                               "after a 3 s countdown")
         return load_source(source, model, camera_seconds)
     with progress_bar(f"landmarks of {Path(source).name}") as update:
         return load_source(source, model, camera_seconds, progress=update)
@@ -62,11 +65,6 @@ def reference_command(source: str, exercise_name: str, profile: str, out_file: P
     becomes the person's limit, widened by a margin (5° for angles, 0.03 body lengths for
     distances) and clipped to the exercise's safety bounds.
     """
-    from formcheck.calibrate.measure import measure_frames
-    from formcheck.calibrate.profiles import Entry, profile_path, today, write_calibration
-    from formcheck.calibrate.reference import MARGIN, TRIM_S, propose_from_reference
-    from formcheck.judge.exercises.library import load_exercise
-    from formcheck.pose.smoothing import clean
 
     base = load_exercise(exercise_name)
     path = out_file or profile_path(profile, base.spec.name)
@@ -113,8 +111,6 @@ def reference_command(source: str, exercise_name: str, profile: str, out_file: P
 
 def _existing_profile(path: Path, exercise: str) -> dict:
     """The entries of a profile file already at ``path``, kept for thresholds not re-measured."""
-    from formcheck.calibrate.profiles import Entry
-    from formcheck.judge.exercises.library import _read_toml
 
     if not path.is_file():
         return {}
@@ -125,7 +121,6 @@ def _existing_profile(path: Path, exercise: str) -> dict:
 
 
 def _next_version(path: Path) -> int:
-    from formcheck.judge.exercises.library import _read_toml
 
     version = _read_toml(path, "calibration file").get("version") if path.is_file() else None
     return int(version) + 1 if isinstance(version, int) else 1
@@ -166,10 +161,6 @@ def fit_command(sources: tuple[str, ...], exercise_name: str, labels_file: Path,
     Writes OUT_DIR/<exercise>.toml (a complete default calibration: values not fitted are kept,
     with their notes), OUT_DIR/roc-<check>-<threshold>.png and OUT_DIR/fit.json.
     """
-    from formcheck.calibrate.fit import LabelMap, clip_data, fit_exercise, labels_for, plot_roc, read_labels
-    from formcheck.calibrate.measure import measure_frames
-    from formcheck.judge.exercises.library import load_exercise
-    from formcheck.pose.smoothing import clean
 
     label_map = LabelMap(good=frozenset(good), faults=_parse_faults(faults), ignore=frozenset(ignore))
     overlap = set(label_map.good) & set(label_map.faults)
@@ -212,8 +203,6 @@ def _fit_note(r, clips: list[str], labels_file: Path, label_map: LabelMap, date:
 
 
 def _write_fit(exercise, result, labels_file: Path, label_map, out_dir: Path) -> Path:
-    from formcheck.calibrate.profiles import Entry, today, write_calibration
-    from formcheck.judge.exercises.library import _read_toml
 
     entries = {name: Entry(t.value, t.source) for name, t in exercise.thresholds.items()}
     for r in result.thresholds:

@@ -43,6 +43,8 @@ def explain_command(exercise: str, profile: str | None) -> None:
     ex = load_exercise(exercise, profile=profile)
     console = Console()
     console.print(f"[bold]{ex.title}[/bold] ({ex.name})")
+    if ex.aliases:
+        console.print(f"Also called: {', '.join(ex.aliases)}")
     console.print(ex.description)
     console.print(f"\n[bold]Camera set-up[/bold] ({ex.view} view): {ex.setup}")
     if ex.hold_min_s is not None:

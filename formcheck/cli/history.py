@@ -14,10 +14,15 @@ from typing import Any
 
 import click
 from rich import box
+from rich.markup import escape
+from rich.table import Table
 
 from formcheck.cli.console import stdout_console
 from formcheck.outputs.history.errors import HistoryError
+from formcheck.outputs.history.export import export_rows, write_csv
 from formcheck.outputs.history.paths import ENV_VAR, resolve_db_path
+from formcheck.outputs.history.plot import write_progress_plot
+from formcheck.outputs.history.progress import per_day
 from formcheck.outputs.history.rows import GOOD_REPS, REPS, SessionRow
 from formcheck.outputs.history.store import HistoryStore, session_status
 
@@ -66,7 +71,6 @@ def history_command(exercise: str | None, db: Path | None, last: int, plot_path:
 
 
 def _show(store: HistoryStore, exercise: str | None, last: int) -> None:
-    from rich.table import Table
 
     console = stdout_console()
     rows = store.sessions(exercise, limit=last)
@@ -98,7 +102,6 @@ def _show(store: HistoryStore, exercise: str | None, last: int) -> None:
 
 def _cells(store: HistoryStore, row: SessionRow, status: str) -> list[str]:
     """when, exercise, kind, valid, best hold, breaks, status, main fault or measures."""
-    from rich.markup import escape
 
     when = row.started.astimezone().strftime("%d %b %H:%M")
     status_text = STATUS_TEXT.get(status, status)
@@ -121,8 +124,6 @@ def _cells(store: HistoryStore, row: SessionRow, status: str) -> list[str]:
 
 
 def _plot(store: HistoryStore, exercise: str | None, plot_path: Path) -> None:
-    from formcheck.outputs.history.plot import write_progress_plot
-    from formcheck.outputs.history.progress import per_day
 
     exercise = exercise or _only_exercise(store)
     days = per_day(store.sessions(exercise, newest_first=False))
@@ -141,7 +142,6 @@ def _only_exercise(store: HistoryStore) -> str:
 
 
 def _export(store: HistoryStore, exercise: str | None, export_path: Path) -> None:
-    from formcheck.outputs.history.export import export_rows, write_csv
 
     rows = export_rows(store, exercise)
     write_csv(rows, export_path)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from formcheck_studio.clip import StudioInputError, render_clip
+
 # Views are listed here rather than imported so loading the CLI does not pull in OpenCV.
 VIEWS = ("front", "oblique", "side")
 
@@ -24,7 +26,6 @@ VIEWS = ("front", "oblique", "side")
 def studio(exercise: str, fault: str | None, view: str | None, seconds: float, seed: int, fps: float, size: str,
            output: Path) -> None:
     """Render EXERCISE performed by a synthetic mannequin, with exact ground truth."""
-    from formcheck_studio.clip import StudioInputError, render_clip
 
     try:
         w, h = (int(v) for v in size.lower().split("x"))

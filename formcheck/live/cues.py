@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from formcheck.judge.scoring import ScoredFrame
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
-from formcheck.judge.scoring import ScoredFrame
 
 # Mean brightness (0–255) below which MediaPipe's visibility collapses in practice; a dim room is
 # the most common reason a home set-up "cannot see" anyone.

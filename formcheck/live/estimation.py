@@ -43,7 +43,7 @@ class EstimationStage(Generic[Job]):
         self._thread = (threading.Thread(target=self._run, name="formcheck-pose", daemon=True)
                         if threaded else None)
 
-    def start(self) -> "EstimationStage[Job]":
+    def start(self) -> EstimationStage[Job]:
         if self._thread is not None:
             self._thread.start()
         return self
@@ -98,7 +98,7 @@ class EstimationStage(Generic[Job]):
         if self._thread is not None and self._thread.is_alive():
             self._thread.join()
 
-    def __enter__(self) -> "EstimationStage[Job]":
+    def __enter__(self) -> EstimationStage[Job]:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -16,9 +16,9 @@ from enum import Enum
 import cv2
 import numpy as np
 
-from formcheck.outputs.skeleton import Stamps, put_label
 from formcheck.errors import FormcheckError
 from formcheck.outputs.overlay import Overlay, draw_overlay
+from formcheck.outputs.skeleton import Stamps, put_label
 
 PAIN_NOTICE = "Stop if you feel pain"
 TIMER_SCALE = 1.6  # the timer must be readable from a mat two or three metres away
@@ -112,7 +112,7 @@ class Screen:
         self._open = False
         self._stamps = Stamps()
 
-    def open(self) -> "Screen":
+    def open(self) -> Screen:
         cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE)
         self._open = True
         return self
@@ -150,7 +150,8 @@ class Screen:
         margin = int(10 * scale)
         # The safety notice never goes away: top right, small, always readable.
         notice_scale = 0.5 * scale
-        (nw, nh), _ = cv2.getTextSize(PAIN_NOTICE, cv2.FONT_HERSHEY_SIMPLEX, notice_scale, max(1, round(notice_scale * 2)))
+        (nw, nh), _ = cv2.getTextSize(PAIN_NOTICE, cv2.FONT_HERSHEY_SIMPLEX, notice_scale,
+                                      max(1, round(notice_scale * 2)))
         self._stamps.draw(bgr, PAIN_NOTICE, (w - nw - margin, margin + nh), notice_scale)
         if self.readout_visible and status.fps is not None:
             readout = f"{status.fps:.0f} fps"

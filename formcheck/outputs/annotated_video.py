@@ -15,12 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.outputs.skeleton import Stamps
-from formcheck.pose.estimate import Progress, default_workers, one_opencv_thread
 from formcheck.outputs.overlay import Overlay, draw_overlay
-from formcheck.sources.media import Prefetched, VideoFileSource
+from formcheck.outputs.skeleton import Stamps
 from formcheck.outputs.video_writer import VideoWriter, concatenate
-
+from formcheck.pose.estimate import Progress, default_workers, one_opencv_thread
+from formcheck.sources.media import Prefetched, VideoFileSource
 
 # Review videos are watched on a laptop or phone: 480 lines are plenty, and drawing and encoding
 # 720p or 1080p would cost more than estimating the poses did.
@@ -49,7 +48,7 @@ class _Part:
         self.done = threading.Event()
         self.error: BaseException | None = None
 
-    def run(self, progress: "_SharedProgress | None" = None) -> None:
+    def run(self, progress: _SharedProgress | None = None) -> None:
         try:
             stamps = Stamps()  # per part: a part runs on its own thread
             with VideoWriter(self.path, self.fps, concatenable=True, single_threaded=self.shared_cores) as writer:

@@ -14,8 +14,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from formcheck.outputs.overlay import format_clock
 from formcheck.judge.scoring import Score
+from formcheck.outputs.overlay import format_clock
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:980px;margin:2em auto;

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from formcheck.outputs.skeleton import Stamps, draw_skeleton, put_label
 from formcheck.judge.exercises import Status
-from formcheck.pose.landmarks import SKELETON
 from formcheck.judge.scoring import ScoredFrame
 from formcheck.judge.timer import FrameState, Phase
+from formcheck.outputs.skeleton import Stamps, draw_skeleton, put_label
+from formcheck.outputs.wall_drawing import draw_wall
+from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import SKELETON
 
 PASS_BGR = (90, 200, 60)
 FAIL_BGR = (40, 40, 230)
@@ -44,7 +46,7 @@ class Overlay:
     reps: int | None = None     # completed reps, for rep exercises
 
     @classmethod
-    def from_scored(cls, frame: ScoredFrame) -> "Overlay":
+    def from_scored(cls, frame: ScoredFrame) -> Overlay:
         failing: set = set()
         passing: set = set()
         for r in frame.evaluation.results:
@@ -76,7 +78,6 @@ def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None
     outlined anti-aliased text was 60 % of the drawing's time.
     """
     label = put_label if stamps is None else stamps.draw
-    from formcheck.pose.frame import PoseFrame
 
     h, w = image_bgr.shape[:2]
     colours = {limb: (FAIL_BGR if code == _FAIL else PASS_BGR)
@@ -84,8 +85,6 @@ def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None
     pose = PoseFrame(overlay.t_s, 0, overlay.xyz_norm, np.ones(len(overlay.missing), np.float32),
                      np.full_like(overlay.xyz_norm, np.nan), (w, h), overlay.missing)
     if overlay.wall is not None:
-        from formcheck.outputs.wall_drawing import draw_wall
-
         draw_wall(image_bgr, overlay.wall)
     draw_skeleton(image_bgr, pose, colours)
 

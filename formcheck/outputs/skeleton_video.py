@@ -7,11 +7,11 @@ from pathlib import Path
 import cv2
 
 from formcheck.outputs.skeleton import draw_skeleton, put_label
-from formcheck.pose.estimate import Progress
-from formcheck.pose.smoothing import Cleaner
-from formcheck.pose.recording import Recording
-from formcheck.sources.media import open_source
 from formcheck.outputs.video_writer import VideoWriter
+from formcheck.pose.estimate import Progress
+from formcheck.pose.recording import Recording
+from formcheck.pose.smoothing import Cleaner
+from formcheck.sources.media import open_source
 
 
 def write_overlay(source: str | Path, recording: Recording, output: str | Path,

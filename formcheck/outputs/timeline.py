@@ -9,6 +9,7 @@ import numpy as np
 from formcheck.judge.exercises import Exercise
 from formcheck.judge.scoring import Score
 from formcheck.judge.timer import FrameState
+from formcheck.outputs.figures import new_figure
 
 STATE_COLOURS = {
     FrameState.VALID: "#3cb44b",
@@ -37,14 +38,12 @@ def _state_runs(score: Score) -> dict[FrameState, list[tuple[float, float]]]:
 
 
 def write_timeline(score: Score, exercise: Exercise, path: str | Path) -> Path:
-    # A bare Figure on the Agg canvas: files only, no pyplot state, no display. The margins are fixed
-    # in inches because tight_layout measured every tick label again and cost half the re-score time.
-    from matplotlib.figure import Figure
-
+    # The margins are fixed in inches because tight_layout measured every tick label again and
+    # cost half the re-score time.
     checks = [c for c in exercise.checks
               if any(r.values.get(c.id) is not None for r in score.frames)]
     height_in = 1.3 + 1.6 * len(checks)
-    fig = Figure(figsize=(10, height_in))
+    fig = new_figure(figsize=(10, height_in))
     fig.subplots_adjust(left=0.08, right=0.98, top=1 - 0.35 / height_in, bottom=0.55 / height_in,
                         hspace=0.55)
     axes = fig.subplots(1 + len(checks), 1, sharex=True, squeeze=False,

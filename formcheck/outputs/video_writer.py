@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
@@ -20,8 +21,6 @@ class VideoWriter:
 
     def __init__(self, path: str | Path, fps: float, crf: int = 23, preset: str = "veryfast",
                  concatenable: bool = False, single_threaded: bool = False) -> None:
-        import av
-
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._av = av
@@ -79,7 +78,7 @@ class VideoWriter:
         self._container.close()
         self._container = None
 
-    def __enter__(self) -> "VideoWriter":
+    def __enter__(self) -> VideoWriter:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -93,8 +92,6 @@ def concatenate(parts: list[Path], output: str | Path) -> Path:
     No re-encoding: x264 with the same settings writes the same sequence headers into every part,
     so the parts' packets form one valid stream.
     """
-    import av
-
     output = Path(output)
     if not parts:
         raise SourceError(f"{output}: nothing to write")

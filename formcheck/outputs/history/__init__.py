@@ -5,8 +5,8 @@ Nothing is opened or created on import; :func:`open_store` does that.
 
 from formcheck.outputs.history.errors import HistoryError
 from formcheck.outputs.history.paths import ENV_VAR, default_db_path, resolve_db_path
-from formcheck.outputs.history.sessions import Checkpointer, record_score, remember_score
 from formcheck.outputs.history.rows import FaultTotal, Measure, SessionRow
+from formcheck.outputs.history.sessions import Checkpointer, record_score, remember_score
 from formcheck.outputs.history.store import HistoryStore, open_store, session_status
 from formcheck.outputs.history.trend import trend_for_report, trend_png
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from platformdirs import user_data_path
+
 APP = "formcheck"
 ENV_VAR = "FORMCHECK_DB"
 DB_NAME = "history.sqlite3"
@@ -12,8 +14,6 @@ DB_NAME = "history.sqlite3"
 
 def default_db_path() -> Path:
     """The per-user database path. Computed on demand: nothing is created until a store opens."""
-    from platformdirs import user_data_path
-
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from formcheck.outputs.figures import new_figure, save_figure
 from formcheck.outputs.history.progress import Day
 
 VALID_COLOUR = "#9ecae1"
@@ -13,12 +14,7 @@ BREAK_COLOUR = "#f0a020"
 
 
 def write_progress_plot(days: list[Day], exercise: str, path: str | Path) -> Path:
-    # The object API with an Agg canvas: no pyplot global state and never a display.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(9, 5), dpi=110)
-    FigureCanvasAgg(fig)
+    fig = new_figure(figsize=(9, 5), dpi=110)
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     x = [d.day for d in days]
     top.bar(x, [d.valid_s for d in days], color=VALID_COLOUR, label="valid seconds (all sessions)")
@@ -38,8 +34,3 @@ def write_progress_plot(days: list[Day], exercise: str, path: str | Path) -> Pat
     return save_figure(fig, path)
 
 
-def save_figure(fig, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path

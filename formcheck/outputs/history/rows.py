@@ -38,7 +38,7 @@ class Measure:
 REPS, GOOD_REPS = "reps", "good_reps"
 
 
-def rep_measures(score: "Score") -> list[Measure]:
+def rep_measures(score: Score) -> list[Measure]:
     """A rep exercise's counts, for the history (none for a hold)."""
     if score.reps is None:
         return []

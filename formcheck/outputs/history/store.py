@@ -30,7 +30,15 @@ from typing import TYPE_CHECKING
 from formcheck.outputs.history.errors import HistoryError
 from formcheck.outputs.history.paths import resolve_db_path
 from formcheck.outputs.history.rows import (
-    KINDS, FaultsArg, FaultTotal, Measure, SessionRow, fault_totals, parse_utc, rep_measures, utc_text,
+    KINDS,
+    FaultsArg,
+    FaultTotal,
+    Measure,
+    SessionRow,
+    fault_totals,
+    parse_utc,
+    rep_measures,
+    utc_text,
 )
 from formcheck.outputs.history.schema import check_not_newer, migrate
 

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from formcheck.outputs.figures import new_figure, save_figure
 from formcheck.outputs.history.errors import HistoryError
-from formcheck.outputs.history.plot import HOLD_COLOUR, TARGET_COLOUR, save_figure
+from formcheck.outputs.history.plot import HOLD_COLOUR, TARGET_COLOUR
 from formcheck.outputs.history.progress import hold_sessions, local_day
 from formcheck.outputs.history.store import HistoryStore
 
@@ -38,11 +39,7 @@ def trend_png(store: HistoryStore, exercise: str, path: str | Path, *, last: int
 
 def _draw(labels: list[str], holds: list[float], targets: list[float | None], last_is_current: bool,
           path: str | Path) -> Path:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(5, 1.9), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = new_figure(figsize=(5, 1.9), dpi=100)
     ax = fig.subplots()
     x = list(range(len(holds)))
     ax.plot(x, holds, "o-", color=HOLD_COLOUR, ms=4)
