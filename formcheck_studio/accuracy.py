@@ -43,7 +43,8 @@ def px_per_m(truth: GroundTruth, index: int) -> float:
 
 def landmark_error(got_px: np.ndarray, truth: GroundTruth, index: int,
                    landmarks: tuple[Landmark, ...] = BODY) -> float:
-    """Mean 2D distance of ``got_px`` (``(33, 2)`` pixels) from the truth over ``landmarks``, as a fraction of body height."""
+    """Mean 2D distance of ``got_px`` (``(33, 2)`` pixels) from the truth over ``landmarks``, as a fraction of
+    body height."""
     want = truth.xy_px(index)
     lm = list(landmarks)
     err_px = np.linalg.norm(got_px[lm] - want[lm], axis=1)

@@ -41,7 +41,8 @@ class Look:
     @classmethod
     def random(cls, rng: np.random.Generator) -> "Look":
         skins = ((0.94, 0.78, 0.66), (0.87, 0.69, 0.56), (0.72, 0.53, 0.40), (0.55, 0.38, 0.28), (0.40, 0.27, 0.20))
-        shirts = ((0.2, 0.4, 0.7), (0.75, 0.2, 0.2), (0.2, 0.55, 0.35), (0.85, 0.6, 0.15), (0.5, 0.3, 0.6), (0.9, 0.9, 0.9))
+        shirts = ((0.2, 0.4, 0.7), (0.75, 0.2, 0.2), (0.2, 0.55, 0.35), (0.85, 0.6, 0.15), (0.5, 0.3, 0.6),
+                  (0.9, 0.9, 0.9))
         pants = ((0.18, 0.18, 0.22), (0.15, 0.2, 0.4), (0.35, 0.35, 0.38), (0.3, 0.22, 0.15), (0.1, 0.1, 0.1))
         shoes = ((0.92, 0.92, 0.92), (0.15, 0.15, 0.15), (0.3, 0.35, 0.6), (0.7, 0.2, 0.2))
         hair = ((0.18, 0.12, 0.08), (0.05, 0.05, 0.05), (0.45, 0.3, 0.15), (0.7, 0.55, 0.3))
@@ -145,14 +146,15 @@ def landmark_positions(sk: Skeleton) -> np.ndarray:
         out[Landmark[f"mouth_{name}"]] = head((0.09, -0.05, z * 0.022))
         for lm in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"):
             out[Landmark[f"{name}_{lm}"]] = j[f"{side}_{lm}"]
-        hand = lambda off: _frame_point(sk, f"{side}_wrist", f"{side}_hand", off)  # noqa: E731
+        hand = lambda off, side=side: _frame_point(sk, f"{side}_wrist", f"{side}_hand", off)  # noqa: E731
         # In the hand frame the thumb side is +x (palms face the thighs when arms hang).
         out[Landmark[f"{name}_pinky"]] = hand((-0.025, -0.085, 0.0))
         out[Landmark[f"{name}_index"]] = hand((0.02, -0.1, 0.0))
         out[Landmark[f"{name}_thumb"]] = hand((0.045, -0.055, 0.0))
         d = sk.dims
         foot = sk.frames[f"{side}_foot"]
-        out[Landmark[f"{name}_heel"]] = j[f"{side}_ankle"] + foot @ np.array([-d.heel_back_m, -d.ankle_height_m + 0.015 * d.scale, 0.0])
+        out[Landmark[f"{name}_heel"]] = j[f"{side}_ankle"] + foot @ np.array(
+            [-d.heel_back_m, -d.ankle_height_m + 0.015 * d.scale, 0.0])
         out[Landmark[f"{name}_foot_index"]] = j[f"{side}_ankle"] + foot @ np.array(
             [d.foot_m - d.heel_back_m, -d.ankle_height_m + 0.02 * d.scale, 0.0])
     return out

@@ -117,10 +117,12 @@ class GroundTruth:
             "camera": {k: (np.asarray(v).round(6).tolist() if isinstance(v, (np.ndarray, list, tuple)) else v)
                        for k, v in self.camera.items()},
             "coordinates": {
-                "image_norm": "x, y in 0..1 of width/height (y down); third value = depth along the camera axis, metres",
+                "image_norm": ("x, y in 0..1 of width/height (y down); "
+                               "third value = depth along the camera axis, metres"),
                 "world_m": "scene metres: floor y=0, y up, exercise wall is x=0 facing +x",
             },
-            "holds": [{"start_s": round(h.start_s, 4), "end_s": round(h.end_s, 4), "fault": h.fault} for h in self.holds],
+            "holds": [{"start_s": round(h.start_s, 4), "end_s": round(h.end_s, 4), "fault": h.fault}
+                      for h in self.holds],
             "frames": frames,
         }
 

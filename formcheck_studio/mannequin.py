@@ -166,7 +166,8 @@ def forward_kinematics(dims: BodyDims, pose: Pose) -> Skeleton:
     for side in SIDES:
         s = SIDE_SIGN[side]
         # Arms hang from the chest.
-        shoulder = joints["neck"] + frames["chest"] @ np.array([0.0, -dims.shoulder_drop_m, s * dims.shoulder_half_width_m])
+        shoulder = joints["neck"] + frames["chest"] @ np.array(
+            [0.0, -dims.shoulder_drop_m, s * dims.shoulder_half_width_m])
         r_upper = frames["chest"] @ rot_z(a(f"{side}_sh_flex")) @ rot_x(-s * a(f"{side}_sh_abd"))
         elbow = shoulder + r_upper @ (down * dims.upper_arm_m)
         r_fore = r_upper @ rot_z(a(f"{side}_elbow"))

@@ -102,7 +102,8 @@ def _wall_sit(d: BodyDims, fault: str | None, seconds: float) -> MotionPlan:
 
     def pose(root_y: float, feet_x: float = foot_x, root_dx: float = 0.0, lean: float = 0.0) -> Params:
         return {"root": (root_x + root_dx, root_y, 0.0), "spine_flex": lean, "neck_flex": -lean * 0.6,
-                "ankle_targets": {"l": (feet_x, ankle_y, -d.hip_half_width_m), "r": (feet_x, ankle_y, d.hip_half_width_m)},
+                "ankle_targets": {"l": (feet_x, ankle_y, -d.hip_half_width_m),
+                                  "r": (feet_x, ankle_y, d.hip_half_width_m)},
                 "foot_flat": True, **arms}
 
     def sit(thigh_deg: float, shin_deg: float, root_dx: float = 0.0, lean: float = 0.0) -> Params:
@@ -145,13 +146,14 @@ def _plank(d: BodyDims, fault: str | None, seconds: float) -> MotionPlan:
     variants = {
         # A clear pike; the trunk pitches head-down further than a straight plank's, so the search for a
         # pitch with forearms and toes both on the floor needs a wider range.
-        "hips_high": {"l_hip_flex": PLANK_HIPS_HIGH_DEG, "r_hip_flex": PLANK_HIPS_HIGH_DEG, "pitch_range": (55.0, 130.0)},
+        "hips_high": {"l_hip_flex": PLANK_HIPS_HIGH_DEG, "r_hip_flex": PLANK_HIPS_HIGH_DEG,
+                      "pitch_range": (55.0, 130.0)},
         "hips_low": {"l_hip_flex": -PLANK_HIPS_LOW_DEG, "r_hip_flex": -PLANK_HIPS_LOW_DEG, "spine_flex": -6.0},
     }
     # Getting up from and back down to a rest with the hips sagging toward the floor.
     rest = {**base, "l_hip_flex": -30.0, "r_hip_flex": -30.0, "spine_flex": -14.0, "l_knee": 12.0, "r_knee": 12.0}
-    return held([(1.0, rest), (PLANK_ENTRY_S, rest)], _merge(base, fault, variants), [(PLANK_EXIT_S, rest), (2.0, rest)],
-                seconds)
+    return held([(1.0, rest), (PLANK_ENTRY_S, rest)], _merge(base, fault, variants),
+                [(PLANK_EXIT_S, rest), (2.0, rest)], seconds)
 
 
 # --- side plank -----------------------------------------------------------------------------
@@ -166,8 +168,8 @@ def _side_plank(d: BodyDims, fault: str | None, seconds: float) -> MotionPlan:
     }
     variants = {"hips_low": {"l_hip_abd": 15.0, "r_hip_abd": -15.0, "spine_bend": -10.0}}
     rest = {**base, "l_hip_abd": 28.0, "r_hip_abd": -28.0, "spine_bend": -14.0}
-    return held([(1.0, rest), (PLANK_ENTRY_S, rest)], _merge(base, fault, variants), [(PLANK_EXIT_S, rest), (2.0, rest)],
-                seconds)
+    return held([(1.0, rest), (PLANK_ENTRY_S, rest)], _merge(base, fault, variants),
+                [(PLANK_EXIT_S, rest), (2.0, rest)], seconds)
 
 
 # --- glute bridge ---------------------------------------------------------------------------
@@ -355,7 +357,8 @@ def check_fault(spec: ExerciseSpec, fault: str | None) -> str | None:
     return key
 
 
-def plan_motion(exercise: str, fault: str | None, dims: BodyDims, seconds: float) -> tuple[ExerciseSpec, str | None, MotionPlan]:
+def plan_motion(exercise: str, fault: str | None, dims: BodyDims,
+                seconds: float) -> tuple[ExerciseSpec, str | None, MotionPlan]:
     spec = get_exercise(exercise)
     fault_key = check_fault(spec, fault)
     return spec, fault_key, spec.build(dims, fault_key, seconds)

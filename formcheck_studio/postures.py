@@ -16,7 +16,8 @@ from formcheck_studio.mannequin import BodyDims, Pose, forward_kinematics
 from formcheck_studio.plans import ExerciseSpec, Keys, MotionPlan, Params
 
 # Sizes of the named asymmetries; tests read these.
-SHOULDER_LOW_CM = 3.0      # the right shoulder this much lower than the left, by a trunk side bend ("right_shoulder_low")
+SHOULDER_LOW_CM = 3.0      # the right shoulder this much lower than the left, by a trunk side bend
+                           # ("right_shoulder_low")
 PELVIS_SHIFT_CM = 4.0      # the pelvis (and trunk) this far to the body's right of the feet ("shift_right")
 SWAY_AMPLITUDE_CM = 1.5    # single-leg stance: the pelvis swings this far either side, side to side
 SWAY_PERIOD_S = 2.0

@@ -57,14 +57,16 @@ def render_html(results: Sequence[Result], weaker: str | None, model: str, mirro
               "Mirror averaging was off: uncertainties include the pose model's own left/right bias.")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>formcheck assessment</title>
-<style>body{{font-family:sans-serif;max-width:900px;margin:2em auto}}td,th{{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}}
+<style>body{{font-family:sans-serif;max-width:900px;margin:2em auto}}\
+td,th{{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}}
 .wrap{{display:flex;gap:2em;align-items:flex-start}}.note{{color:#a04000}}</style></head><body>
 <h1>Balance and symmetry assessment</h1>
 <p>{html.escape(verdict)}</p>{"".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)}
 <div class="wrap">{body_diagram_svg(results)}
 <table><tr><th>measure</th><th>value</th><th>reading</th></tr>{rows}</table></div>
 <p><small>{html.escape(method)} Model: {html.escape(model)}. A side is named only when the difference is
-larger than its uncertainty (frame-to-frame spread plus the model's measured error on bodies of known shape).</small></p>
+larger than its uncertainty (frame-to-frame spread plus the model's measured error on bodies of known shape).\
+</small></p>
 </body></html>
 """
 

@@ -54,7 +54,8 @@ class MeasureSpec:
     floor_direct: float
 
 
-def _lr(name: str, unit: str, title: str, positive: str, negative: str, level: str, floors: tuple[float, float]) -> MeasureSpec:
+def _lr(name: str, unit: str, title: str, positive: str, negative: str, level: str,
+        floors: tuple[float, float]) -> MeasureSpec:
     return MeasureSpec(name, unit, title, positive, negative, level, "right", *floors)
 
 

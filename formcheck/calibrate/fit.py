@@ -50,7 +50,8 @@ def read_labels(path: Path) -> dict[str, list[Span]]:
                                      f"(missing {', '.join(sorted(missing))})")
             for n, row in enumerate(reader, start=2):
                 try:
-                    spans[row["video"].strip()].append((float(row["start_s"]), float(row["end_s"]), row["label"].strip()))
+                    spans[row["video"].strip()].append(
+                        (float(row["start_s"]), float(row["end_s"]), row["label"].strip()))
                 except (TypeError, ValueError):
                     raise FormcheckError(f"{path}: line {n}: start_s and end_s must be numbers") from None
     except OSError as exc:

@@ -138,7 +138,8 @@ def find_steady(m: Measured, exercise: Exercise) -> tuple[int, int]:
         if steady_s >= MIN_STEADY_S:
             bounds = (int(np.searchsorted(m.t_s, t0)), int(np.searchsorted(m.t_s, t1, side="right")) - 1)
     if bounds is None:
-        raise ReferenceError(f"{m.source}: cannot calibrate from this reference: {_refuse_reason(m, exercise, steady_s)}")
+        raise ReferenceError(f"{m.source}: cannot calibrate from this reference: "
+                             f"{_refuse_reason(m, exercise, steady_s)}")
     return bounds
 
 

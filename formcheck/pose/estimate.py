@@ -293,10 +293,9 @@ def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: 
     finally:
         spans.stop()
     release_freed_memory()
-    if error is not None:
-        if not pairs:
-            raise _rebuild_error(error)
-        # Keep what was estimated; the caller sees complete=False and why.
+    if error is not None and not pairs:
+        raise _rebuild_error(error)
+    # After an error with frames estimated, keep them; the caller sees complete=False and why.
     frames, walls = _in_order(pairs)
     return _Result(frames, info, complete, error[1] if error else None, walls if wall else None)
 

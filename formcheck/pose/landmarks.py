@@ -66,7 +66,8 @@ def parse_landmark(name: str) -> Landmark:
 
 
 def mirror(lm: Landmark) -> Landmark:
-    """The same landmark on the other side of the body (``left_knee`` <-> ``right_knee``); centre ones map to themselves."""
+    """The same landmark on the other side of the body (``left_knee`` <-> ``right_knee``); centre ones map to
+    themselves."""
     name = lm.name
     if "left" in name:
         return Landmark[name.replace("left", "right")]

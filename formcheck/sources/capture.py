@@ -7,6 +7,7 @@ before the next one arrived is dropped (and counted).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterable
@@ -72,10 +73,8 @@ class LatestFrameCapture:
         finally:
             close = getattr(iterator, "close", None)
             if close is not None:
-                try:
+                with contextlib.suppress(Exception):
                     close()  # runs the source's own cleanup (releases the camera, closes the file)
-                except Exception:
-                    pass
             with self._cond:
                 self.ended = True
                 self._cond.notify_all()

@@ -80,7 +80,8 @@ class VideoFileSource:
         self.start_s = start_s
         self.end_s = end_s
         if sample_fps is not None and not sample_fps > 0:
-            raise SourceError(f"{self.path}: sampling rate must be a positive number of frames per second, got {sample_fps!r}")
+            raise SourceError(f"{self.path}: sampling rate must be a positive number of frames per second, "
+                              f"got {sample_fps!r}")
         self.sample_fps = sample_fps
         # FFmpeg scales and converts in one pass, far cheaper than decoding full size and resizing.
         self._max_height = max_height

@@ -253,7 +253,8 @@ class LiteRTEstimator:
                               borderValue=0.0)
 
     def _next_roi(self, xyz_image: np.ndarray, image_wh: tuple[int, int]) -> Roi:
-        """Next frame's ROI from the auxiliary landmarks 33 (hip centre) and 34 (scale point) of ``xyz_image`` (39, 3)."""
+        """Next frame's ROI from the auxiliary landmarks 33 (hip centre) and 34 (scale point) of ``xyz_image``
+        (39, 3)."""
         aux_px = xyz_image[[AUX_CENTRE, AUX_SCALE], :2] * np.array(image_wh, np.float64)
         if self._aux_filter is not None:
             # OBJECT_SCALE_ROI: the unenlarged alignment square, side twice the centre-to-scale distance.

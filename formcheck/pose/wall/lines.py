@@ -48,7 +48,8 @@ class Candidate:
     tilt: float          # dx/dy
     weight: float
     kind: str            # "vertical" or "junction"
-    x_hip_px: float = float("nan")  # the segment's own line at the hip row (for telling a steep junction from an upright edge)
+    x_hip_px: float = float("nan")  # the segment's own line at the hip row (for telling a steep junction
+                                    # from an upright edge)
 
 
 def background_edges(blurred: np.ndarray, person: np.ndarray | None, margin_px: int, params: LineParams) -> np.ndarray:

@@ -27,18 +27,22 @@ from formcheck.sources.media import VideoFrame, fit_width
 class WallTrackerConfig:
     mask_threshold: float = 0.5          # segmentation probability taken as "person"
     min_confidence: float = 0.3          # below this the line is reported as None
-    window_torso: tuple[float, float] = (-0.4, 0.8)  # where the wall may be relative to the back (toward the wall side), torso lengths
+    window_torso: tuple[float, float] = (-0.4, 0.8)  # where the wall may be relative to the back
+                                                     # (toward the wall side), torso lengths
     # Hysteresis: a wall does not move, so the current line keeps its place unless another is nearer
     # to the back by this much (torso lengths); "the current line" is any peak within keep_radius.
     keep_bonus: float = 0.15
     keep_radius_torso: float = 0.1
-    heel_memory_s: float = 1.0           # the heels' row is smoothed: it places junction evidence, 1 px of row ~ 1 px of column
+    heel_memory_s: float = 1.0           # the heels' row is smoothed: it places junction evidence,
+                                         # 1 px of row ~ 1 px of column
     # A wall does not move and its evidence is remembered for seconds (votes.memory_s), so its lines are
     # looked for at most this often: the costliest part of the stage (edges and line fitting, ~60 % of
     # it), now the same work per second of video at 10 fps as at 60 fps. The back is measured every frame.
     lines_every_s: float = 0.1
-    junction_bonus: float = 0.15         # a floor-wall junction is at the person's depth; an upright edge may be nearer or farther
-    max_width_ratio: float = 0.5         # mean shoulder/hip width over torso above this is not side-on: gaps unknown (as the exercise's view check)
+    junction_bonus: float = 0.15         # a floor-wall junction is at the person's depth; an upright edge
+                                         # may be nearer or farther
+    max_width_ratio: float = 0.5         # mean shoulder/hip width over torso above this is not side-on:
+                                         # gaps unknown (as the exercise's view check)
     # Wider frames are worked on downscaled to this: a 1080p frame costs 4x the edges and twice
     # the memory per mask for no better wall, and every measure here is in torso lengths.
     work_width_px: int = 960
@@ -132,7 +136,8 @@ class WallTracker:
             if not lo <= d <= hi:
                 continue
             cost = abs(d) - (self.config.junction_bonus if p.kind == "junction" else 0.0)
-            if self._current_x is not None and abs(p.x_px - self._current_x) < self.config.keep_radius_torso * torso.length_px:
+            if (self._current_x is not None
+                    and abs(p.x_px - self._current_x) < self.config.keep_radius_torso * torso.length_px):
                 cost -= self.config.keep_bonus
             if cost < best_cost:
                 best, best_cost = p, cost
