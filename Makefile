@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh clone:
 #   make demo   install into .venv, then score a bundled rendered clip and write a visible result
-#   make test   install into .venv (with test tools), then run the test suite
+#   make test   install into .venv (with test tools), then lint (ruff) and run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -40,6 +40,7 @@ xvfb:
 	  else echo "note: install Xvfb and x11-apps to run the live window tests"; fi; }
 
 test: $(STAMP) browser xvfb
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 clean:

@@ -27,7 +27,7 @@ class Camera:
     size_wh: tuple[int, int]
 
     @classmethod
-    def look_at(cls, position_m, target_m, hfov_deg: float, size_wh: tuple[int, int]) -> "Camera":
+    def look_at(cls, position_m, target_m, hfov_deg: float, size_wh: tuple[int, int]) -> Camera:
         pos = np.asarray(position_m, float)
         forward = np.asarray(target_m, float) - pos
         forward /= np.linalg.norm(forward)

@@ -39,7 +39,7 @@ class Look:
     hair: tuple[float, float, float] = (0.18, 0.12, 0.08)
 
     @classmethod
-    def random(cls, rng: np.random.Generator) -> "Look":
+    def random(cls, rng: np.random.Generator) -> Look:
         skins = ((0.94, 0.78, 0.66), (0.87, 0.69, 0.56), (0.72, 0.53, 0.40), (0.55, 0.38, 0.28), (0.40, 0.27, 0.20))
         shirts = ((0.2, 0.4, 0.7), (0.75, 0.2, 0.2), (0.2, 0.55, 0.35), (0.85, 0.6, 0.15), (0.5, 0.3, 0.6),
                   (0.9, 0.9, 0.9))

@@ -132,7 +132,7 @@ class GroundTruth:
         return path
 
     @classmethod
-    def load(cls, path: str | Path) -> "GroundTruth":
+    def load(cls, path: str | Path) -> GroundTruth:
         path = Path(path)
         try:
             data = json.loads(path.read_text())

@@ -12,8 +12,8 @@ dorsiflexion (toes up). A missing angle is 0, which is standing with arms hangin
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
@@ -79,7 +79,7 @@ class BodyDims:
 
     @classmethod
     def from_height(cls, height_m: float = 1.75, rng: np.random.Generator | None = None,
-                    variation: float = 0.0, girth: float = 1.0) -> "BodyDims":
+                    variation: float = 0.0, girth: float = 1.0) -> BodyDims:
         """Winter's anthropometric ratios; ``variation`` (e.g. 0.04) jitters each length by up to ±4 %."""
         h = float(height_m)
 

@@ -17,8 +17,9 @@ A keyframe is a plain dict, so exercises are data. Recognised keys:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

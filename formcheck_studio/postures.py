@@ -9,8 +9,8 @@ the posture assessment can be tested against ground truth.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from formcheck_studio.mannequin import BodyDims, Pose, forward_kinematics
 from formcheck_studio.plans import ExerciseSpec, Keys, MotionPlan, Params

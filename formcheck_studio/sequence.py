@@ -9,9 +9,9 @@ video, so a test knows what the person is doing at every second.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
 
 from formcheck_studio.clip import StudioInputError, plan_clip
 from formcheck_studio.video import VideoWriter

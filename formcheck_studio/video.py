@@ -26,7 +26,7 @@ class VideoWriter:
         self._cv_writer = None
         self._count = 0
 
-    def __enter__(self) -> "VideoWriter":
+    def __enter__(self) -> VideoWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._container = av.open(str(self.path), mode="w")

@@ -19,7 +19,7 @@ Conventions (chosen so a reading can be said in words without further thought):
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

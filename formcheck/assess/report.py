@@ -17,8 +17,8 @@ otherwise the reading says the sides are level within what can be measured.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 

@@ -76,7 +76,7 @@ class PoseFrame:
         object.__setattr__(self, "missing", missing)
 
     @classmethod
-    def empty(cls, t_s: float, index: int, image_wh: tuple[int, int]) -> "PoseFrame":
+    def empty(cls, t_s: float, index: int, image_wh: tuple[int, int]) -> PoseFrame:
         """A frame in which no person was found: every landmark missing."""
         n = NUM_LANDMARKS
         nan3 = np.full((n, 3), np.nan, np.float32)
@@ -107,7 +107,7 @@ class PoseFrame:
             return None
         return self.xy_px[lm]
 
-    def replace(self, **changes) -> "PoseFrame":
+    def replace(self, **changes) -> PoseFrame:
         """A copy with some fields changed (validated again)."""
         fields = dict(
             t_s=self.t_s, index=self.index, xyz_norm=self.xyz_norm, visibility=self.visibility,
@@ -116,7 +116,7 @@ class PoseFrame:
         fields.update(changes)
         return PoseFrame(**fields)
 
-    def mirrored(self) -> "PoseFrame":
+    def mirrored(self) -> PoseFrame:
         """The pose of the horizontally flipped image, with left and right swapped back to anatomy."""
         idx = list(MIRROR_INDEX)
         xyz = self.xyz_norm[idx].copy()

@@ -45,7 +45,7 @@ class LatestFrameCapture:
         self.ended = False
         self.error: FormcheckError | None = None
 
-    def start(self) -> "LatestFrameCapture":
+    def start(self) -> LatestFrameCapture:
         self._thread.start()
         return self
 
@@ -105,7 +105,7 @@ class LatestFrameCapture:
         if self._thread.is_alive():
             self._thread.join(timeout_s)
 
-    def __enter__(self) -> "LatestFrameCapture":
+    def __enter__(self) -> LatestFrameCapture:
         return self.start()
 
     def __exit__(self, *exc) -> None:

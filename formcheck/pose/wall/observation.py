@@ -42,7 +42,7 @@ class WallObservation:
     inferred: bool = False
 
     @classmethod
-    def unseen(cls, line: Line | None = None, confidence: float = 0.0) -> "WallObservation":
+    def unseen(cls, line: Line | None = None, confidence: float = 0.0) -> WallObservation:
         """No gap could be measured (no person, no mask, or not a side view)."""
         return cls(line, confidence, None, None, None, np.zeros((0, 2), np.float32))
 
