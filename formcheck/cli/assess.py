@@ -21,6 +21,7 @@ from formcheck.assess.runner import estimate_steps, finish_assessment, make_esti
 from formcheck.assess.steps import STEP_NAMES, STEPS
 from formcheck.cli.console import print_warning
 from formcheck.cli.history import db_option
+from formcheck.cli.options import FiniteFloat
 from formcheck.errors import ExitCode
 from formcheck.sources.camera import open_live_source
 from formcheck.sources.capture import LatestFrameCapture
@@ -90,7 +91,7 @@ def _ended_early_note(outcome) -> str:
 @click.option("--model", default="full", show_default=True, help="pose model (as for 'formcheck record')")
 @click.option("--mirror-average/--no-mirror-average", default=True, show_default=True,
               help="estimate each frame and its mirror image and average (cancels the model's left/right bias)")
-@click.option("--countdown", "countdown_s", type=click.FloatRange(min=0.0), default=3.0, show_default=True)
+@click.option("--countdown", "countdown_s", type=FiniteFloat(min=0.0), default=3.0, show_default=True)
 @click.option("--no-window", is_flag=True, help="guide in the terminal instead of a window")
 @click.option("--screenshot", type=click.Path(path_type=Path), default=None, hidden=True,
               help="save the last image shown in the window (for tests)")

@@ -17,6 +17,7 @@ from formcheck.calibrate.profiles import Entry, profile_path, today, write_calib
 from formcheck.calibrate.reference import MARGIN, TRIM_S, propose_from_reference
 from formcheck.calibrate.sources import is_camera, load_source
 from formcheck.cli.console import print_warning, progress_bar, stdout_console
+from formcheck.cli.options import FiniteFloat
 from formcheck.errors import FormcheckError
 from formcheck.judge.exercises.library import _read_toml, load_exercise
 from formcheck.pose.smoothing import clean
@@ -53,7 +54,7 @@ def _load(source: str, model: str, camera_seconds: float):
 @click.option("--profile", required=True, help="profile name to write (e.g. the person's name)")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="write the profile here instead of the user's profile folder")
-@click.option("--seconds", "camera_seconds", type=click.FloatRange(min=4.0), default=10.0, show_default=True,
+@click.option("--seconds", "camera_seconds", type=FiniteFloat(min=4.0), default=10.0, show_default=True,
               help="how long to record when SOURCE is a camera index")
 @click.option("--model", default="full", show_default=True, help=MODEL_HELP)
 def reference_command(source: str, exercise_name: str, profile: str, out_file: Path | None,
@@ -147,7 +148,7 @@ def _parse_faults(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--fault", "faults", multiple=True, required=True,
               help="LETTER=CHECK: a label letter meaning that check's fault (repeatable)")
 @click.option("--ignore", multiple=True, help="a label letter to leave out, e.g. not exercising (repeatable)")
-@click.option("--boundary", "boundary_s", type=click.FloatRange(min=0.0), default=0.5, show_default=True,
+@click.option("--boundary", "boundary_s", type=FiniteFloat(min=0.0), default=0.5, show_default=True,
               help="seconds around each change of label left out (labels set by eye)")
 @click.option("-o", "--out-dir", type=click.Path(path_type=Path), default=Path("out/calibrate-fit"),
               show_default=True, help="folder for the fitted calibration, ROC plots and fit.json")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from formcheck.cli.console import print_warning, stdout_console
 from formcheck.cli.history import db_option
+from formcheck.cli.options import FiniteFloat
 from formcheck.engine.outputs import RECORDING_NAME, History, Outputs, sinks_for
 from formcheck.engine.session import end_time
 from formcheck.errors import ExitCode
@@ -38,13 +39,13 @@ from formcheck.sources.capture import LatestFrameCapture
 @click.option("--model", default=None,
               help="pose model (as for 'formcheck record'; default: litert, which responds sooner, with "
                    "its person mask for wall exercises, whose wall stage needs the silhouette)")
-@click.option("--countdown", "countdown_s", type=click.FloatRange(min=0.0), default=3.0, show_default=True,
+@click.option("--countdown", "countdown_s", type=FiniteFloat(min=0.0), default=3.0, show_default=True,
               help="seconds to get into position before timing starts")
 @click.option("--mirror/--no-mirror", default=None,
               help="show the image mirrored (default: mirrored for a camera, not for a video file)")
 @click.option("--screenshot", type=click.Path(path_type=Path), default=None, hidden=True,
               help="save the last image shown to this file (debugging, tests)")
-@click.option("--max-seconds", type=click.FloatRange(min=0.1), default=None, hidden=True,
+@click.option("--max-seconds", type=FiniteFloat(min=0.1), default=None, hidden=True,
               help="end the session after this many seconds (benchmarks)")
 @db_option
 def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_dir: Path | None, model: str,

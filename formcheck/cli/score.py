@@ -14,6 +14,7 @@ from formcheck.batch.jobs import jobs_from_sources
 from formcheck.cli.batch import run_batch_with_progress
 from formcheck.cli.console import print_warning, progress_bars, stdout_console
 from formcheck.cli.history import db_option
+from formcheck.cli.options import FiniteFloat
 from formcheck.cli.record import exit_incomplete
 from formcheck.engine.outputs import History, Outputs
 from formcheck.engine.recorded import score_source
@@ -34,7 +35,7 @@ SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run direct
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
               help="folder for report.json, timeline.png, annotated.mp4 and report.html")
 @click.option("--profile", default=None, help="calibration profile name or .toml file")
-@click.option("--fps", "sample_fps", type=click.FloatRange(min=1.0), default=None,
+@click.option("--fps", "sample_fps", type=FiniteFloat(min=1.0), default=None,
               help="estimate at most this many frames per second of video (faster, slightly coarser)")
 @click.option("--no-video", is_flag=True, help="skip the annotated video (the slowest output)")
 @click.option("--model", default=None, help=SCORE_MODEL_HELP)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from formcheck.cli.options import FiniteFloat
 from formcheck_studio.clip import StudioInputError, render_clip
 
 # Views are listed here rather than imported so loading the CLI does not pull in OpenCV.
@@ -17,9 +18,10 @@ VIEWS = ("front", "oblique", "side")
 @click.option("--fault", default=None, help="Named fault variant (default: good form).")
 @click.option("--view", type=click.Choice(VIEWS), default=None,
               help="Camera direction (default: the exercise's usual view).")
-@click.option("--seconds", type=float, default=12.0, show_default=True, help="Clip length.")
+@click.option("--seconds", type=FiniteFloat(0, 600, min_open=True), default=12.0, show_default=True,
+              help="Clip length.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for body, colours, room and camera.")
-@click.option("--fps", type=float, default=15.0, show_default=True)
+@click.option("--fps", type=FiniteFloat(0, 120, min_open=True), default=15.0, show_default=True)
 @click.option("--size", default="640x360", show_default=True, help="WIDTHxHEIGHT in pixels.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Video to write (.mp4); the ground truth goes beside it as .json.")
