@@ -297,3 +297,55 @@ def test_a_rep_phase_condition_never_speaks_a_cue(copy_of):
 def test_shipped_profiles_still_load():
     ex = load_exercise("forearm_plank", profile="example-loose")
     assert any(t.origin == "profile" for t in ex.thresholds.values())
+
+
+def _plank_profile(tmp_path, **values) -> Path:
+    path = tmp_path / "profile.toml"
+    path.write_text('exercise = "forearm_plank"\n' + "".join(
+        f'[thresholds.{name}]\nvalue = {value}\nsource = "test"\n' for name, value in values.items()))
+    return path
+
+
+def test_a_profile_minimum_above_the_maximum_it_pairs_with_is_refused(tmp_path):
+    # hips_too_low's minimum 0.08 above hips_too_high's maximum 0.05: every plank would fault.
+    profile = _plank_profile(tmp_path, hip_above_line_max=0.05, hip_above_line_min=0.08)
+    with pytest.raises(ExerciseError) as info:
+        load_exercise("forearm_plank", profile=profile)
+    msg = str(info.value)
+    assert msg.startswith(f"{profile}: invalid calibration of exercise 'forearm_plank'")
+    assert "field thresholds.hip_above_line_min.value: expected at most hip_above_line_max = 0.05" in msg
+    assert "got 0.08" in msg and "check 'hips_too_low' and check 'hips_too_high'" in msg
+
+
+def test_a_minimum_clipped_to_its_bound_is_compared_as_clipped(tmp_path):
+    # Asked 0.5, clipped to 0.1 (the bound): still at most the shipped maximum 0.1075, so it loads, clipped.
+    ex = load_exercise("forearm_plank", profile=_plank_profile(tmp_path, hip_above_line_min=0.5))
+    assert ex.thresholds["hip_above_line_min"].value == 0.1 and ex.thresholds["hip_above_line_min"].clipped
+    # Clipped to 0.1 against a maximum of 0.06: inverted, and the message says what was asked.
+    profile = _plank_profile(tmp_path, hip_above_line_min=0.5, hip_above_line_max=0.06)
+    with pytest.raises(ExerciseError, match=r"got 0\.1 \(asked 0\.5, clipped to its safety bound\)"):
+        load_exercise("forearm_plank", profile=profile)
+
+
+def test_a_broken_exercise_file_is_skipped_and_the_others_still_load(tmp_path, monkeypatch):
+    from formcheck.judge.exercises import library
+    from formcheck.judge.exercises.library import DataDirs
+
+    poses, cal = tmp_path / "poses", tmp_path / "calibration"
+    poses.mkdir()
+    cal.mkdir()
+    for name in ("wall_sit", "forearm_plank"):
+        shutil.copy(REPO / "poses" / f"{name}.toml", poses)
+        shutil.copy(REPO / "calibration" / f"{name}.toml", cal)
+    broken = poses / "forearm_plank.toml"
+    broken.write_text(broken.read_text().replace("min_s = 20", "min_s = nan", 1))
+    monkeypatch.setattr(library, "data_dirs", lambda: DataDirs(poses=(poses,), calibration=(cal,)))
+
+    skipped: list[str] = []
+    assert [i.name for i in list_exercises(on_skipped=skipped.append)] == ["wall_sit"]
+    assert len(skipped) == 1 and "\n" not in skipped[0]
+    assert f"skipped a broken exercise file: {broken}: invalid exercise 'forearm_plank': field hold.min_s" in skipped[0]
+    assert load_exercise("wall sit").name == "wall_sit"
+    # The broken one itself still fails with its own error, by its name with or without a side.
+    with pytest.raises(ExerciseError, match=r"forearm_plank\.toml: invalid exercise 'forearm_plank':\n  field hold"):
+        load_exercise("Forearm-Plank")

@@ -6,6 +6,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from formcheck.cli.console import print_warning
 from formcheck.judge.exercises.evaluation import UNIT_LABELS
 from formcheck.judge.exercises.exercise import Threshold
 from formcheck.judge.exercises.library import list_exercises, load_exercise
@@ -23,7 +24,7 @@ def exercises_command() -> None:
     table = Table(title="Exercises")
     for col in ("name", "exercise", "camera view", "target"):
         table.add_column(col)
-    for info in list_exercises():
+    for info in list_exercises(on_skipped=print_warning):
         table.add_row(info.name, info.title, info.view, info.target)
     Console().print(table)
 

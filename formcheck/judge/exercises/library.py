@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -11,8 +12,10 @@ from pydantic import ValidationError
 
 from formcheck.errors import ExerciseError
 from formcheck.judge.exercises.calibration_file import CalibrationFile
+from formcheck.judge.exercises.conditions import Condition
 from formcheck.judge.exercises.exercise import Exercise, Threshold
 from formcheck.judge.exercises.exercise_file import ExerciseFile, name_key
+from formcheck.judge.exercises.landmark_refs import SIDES
 from formcheck.judge.exercises.names import NameIndex
 from formcheck.judge.exercises.validation_errors import format_validation_error
 
@@ -171,6 +174,59 @@ def read_calibration(path: Path, spec: ExerciseFile, *, partial: bool = False,
     return out
 
 
+# Fields that say which limit a condition applies, not what it measures (see _limit_pairs).
+_NOT_MEASURED = frozenset({"id", "cue", "min", "max", "unit"})
+
+
+def _limit_pairs(spec: ExerciseFile) -> Iterator[tuple[str, str, str]]:
+    """``(min threshold, max threshold, what)`` for every pair of limits ``spec`` applies together to
+    one measurement, so that a minimum above the maximum would fail every frame (or never be met).
+
+    Checks and entry conditions are all applied at once; the conditions of one rep phase likewise.
+    Two of them measure the same thing when every field but ``id``, ``cue``, ``min`` and ``max`` is
+    equal (same kind, points, ``during``, ``relative_to``...). Conditions of different rep phases are
+    left out: a "down" maximum is meant to lie below an "up" minimum.
+    """
+    groups: list[tuple[str, tuple[Condition, ...]]] = [("an entry condition", spec.entry.conditions),
+                                                        ("", spec.checks)]
+    for phase in spec.reps.phases if spec.reps else ():
+        groups.append((f"a {phase.name!r} phase condition", phase.conditions))
+    # Checks and entry conditions apply together, so they are compared with each other.
+    applied_together = [[*groups[0:2]], *([g] for g in groups[2:])]
+    for together in applied_together:
+        by_measure: dict[str, list[tuple[str, Condition]]] = {}
+        for role, conditions in together:
+            for cond in conditions:
+                who = f"check {cond.id!r}" if cond.id else role
+                by_measure.setdefault(repr(cond.model_dump(exclude=set(_NOT_MEASURED))), []).append((who, cond))
+        for same in by_measure.values():
+            for low_who, low in same:
+                for high_who, high in same:
+                    if low.min is None or high.max is None:
+                        continue
+                    what = (f"{low_who} limits its {low.kind} both ways" if low is high
+                            else f"{low_who} and {high_who} limit the same {low.kind}")
+                    yield low.min, high.max, what
+
+
+def check_limit_order(spec: ExerciseFile, thresholds: dict[str, Threshold]) -> None:
+    """Refuse thresholds in force whose minimum lies above the maximum it is paired with
+    (:func:`_limit_pairs`); the error names the file that set the offending value (a profile when
+    one set either) and the field."""
+    for low_name, high_name, what in _limit_pairs(spec):
+        low, high = thresholds.get(low_name), thresholds.get(high_name)
+        if low is None or high is None or low.value <= high.value:
+            continue
+        blamed = low if low.origin == "profile" or high.origin != "profile" else high
+        other = high if blamed is low else low
+        asked = f" (asked {blamed.requested:g}, clipped to its safety bound)" if blamed.clipped else ""
+        side = "at most" if blamed is low else "at least"
+        raise ExerciseError(
+            f"{blamed.path}: invalid calibration of exercise {spec.name!r}:\n  field thresholds.{blamed.name}.value: "
+            f"expected {side} {other.name} = {other.value:g} (from {other.path}), got {blamed.value:g}{asked}; "
+            f"{what}, so with {low_name} above {high_name} no frame can pass")
+
+
 def _find(dirs: tuple[Path, ...], filename: str) -> Path | None:
     for d in dirs:
         candidate = d / filename
@@ -189,9 +245,39 @@ def _exercise_files() -> dict[str, Path]:
 
 
 def name_index() -> NameIndex:
-    """Every exercise file read and validated, with its names and aliases (checked against each other)."""
+    """Every valid exercise file, with its names and aliases (checked against each other)."""
+    return _read_library()[0]
+
+
+def _read_library() -> tuple[NameIndex, dict[str, ExerciseError]]:
+    """The index of the exercise files that read and validate, and why each other one does not (by
+    file name): one broken file must not hide the rest of the library."""
     paths = _exercise_files()
-    return NameIndex({name: read_exercise_file(path) for name, path in paths.items()}, paths)
+    specs: dict[str, ExerciseFile] = {}
+    broken: dict[str, ExerciseError] = {}
+    for name, path in paths.items():
+        try:
+            specs[name] = read_exercise_file(path)
+        except ExerciseError as exc:
+            broken[name] = exc
+    return NameIndex(specs, {n: paths[n] for n in specs}), broken
+
+
+def _one_line(message: str) -> str:
+    """``"file: invalid X:\\n  field a: ...\\n  field b: ..."`` as ``"file: invalid X: field a: ...; field b: ..."``."""
+    head, _, fields = message.partition(":\n  ")
+    if not fields:
+        return message
+    return head + ": " + "; ".join(fields.split("\n  "))
+
+
+def _broken_one(typed: str, broken: dict[str, ExerciseError]) -> ExerciseError | None:
+    """The error of the broken exercise file ``typed`` names (its file name, with or without a side)."""
+    key = name_key(typed)
+    for name, exc in broken.items():
+        if key == name or key in (f"{name}_{side}" for side in SIDES):
+            return exc
+    return None
 
 
 def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None = None,
@@ -212,7 +298,10 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
         path = Path(name_or_path)
         spec = read_exercise_file(path)
     else:
-        index = name_index()
+        index, broken = _read_library()
+        problem = _broken_one(text, broken)
+        if problem is not None:
+            raise problem
         found = index.resolve(text)
         path, spec, side = index.paths[found.name], index.specs[found.name], found.side
         asked = f" (asked for as {text!r})" if name_key(text) != spec.name else ""
@@ -231,13 +320,21 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
     if profile is not None:
         prof = find_profile(profile, spec.name, calibration_dir)
         thresholds.update(read_calibration(prof, spec, partial=True, clip=True))
+    check_limit_order(spec, thresholds)
     return Exercise(spec, thresholds, side=side, path=path, calibration_path=cal_path)  # type: ignore[arg-type]
 
 
-def list_exercises() -> list[ExerciseInfo]:
-    """Every exercise that can be loaded, one-sided variants listed per side, sorted by name."""
+def list_exercises(on_skipped: Callable[[str], None] | None = None) -> list[ExerciseInfo]:
+    """Every exercise that can be loaded, one-sided variants listed per side, sorted by name.
+
+    An exercise file that does not read or validate is left out, and ``on_skipped`` is called with
+    one line naming it and its problem (front ends print it; the library never does).
+    """
     out = []
-    index = name_index()
+    index, broken = _read_library()
+    for exc in broken.values():
+        if on_skipped is not None:
+            on_skipped(f"skipped a broken exercise file: {_one_line(str(exc))}")
     for name, spec in index.specs.items():
         if spec.hold:
             target = f"hold {spec.hold.min_s:g}-{spec.hold.max_s:g} s"
