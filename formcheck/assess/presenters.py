@@ -46,7 +46,8 @@ class WindowPresenter:
     """The live screen with the step's title, set-up text and remaining time. q or Esc stops."""
 
     def __init__(self, title: str = "formcheck - assessment") -> None:
-        check_display()  # before any camera or model is opened: a headless machine fails fast
+        # Before any camera or model is opened: a headless machine fails fast.
+        check_display("the assessment can guide you in the terminal instead: add --no-window")
         self.screen = Screen(title).open()
 
     def show(self, frame: VideoFrame, pose: PoseFrame | None, status: GuideStatus) -> bool:

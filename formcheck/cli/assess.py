@@ -39,6 +39,19 @@ def _parse_step_videos(items: tuple[str, ...]) -> dict[str, Path]:
     return out
 
 
+def _wanted_steps(only: str | None) -> list:
+    """The steps ``--steps`` names, in the sequence's order; every name must be a step."""
+    if only is None:
+        return list(STEPS)
+    asked = [x.strip() for x in only.split(",") if x.strip()]
+    unknown = [x for x in asked if x not in STEP_NAMES]
+    if unknown or not asked:
+        named = f"no step named {unknown[0]!r}" if len(unknown) == 1 else \
+            f"no steps named {', '.join(map(repr, unknown))}" if unknown else "no step given"
+        raise click.BadParameter(f"{named}; the steps are: {', '.join(STEP_NAMES)}", param_hint="--steps")
+    return [s for s in STEPS if s.name in asked]
+
+
 def _frames_of(spec: str) -> Iterator:
     """Every frame of a step's own video file."""
 
@@ -103,10 +116,7 @@ def assess(camera: str, step_videos: tuple[str, ...], only: str | None, out_dir:
     leg, squats. Writes an HTML report and saves the measures to the history."""
 
     videos = _parse_step_videos(step_videos)
-    wanted = [s for s in STEPS if only is None or s.name in {x.strip() for x in only.split(",")}]
-    if not wanted:
-        raise click.BadParameter(f"no known step named; steps: {', '.join(s.name for s in STEPS)}",
-                                 param_hint="--steps")
+    wanted = _wanted_steps(only)
     for path in videos.values():
         if not path.is_file():
             raise click.BadParameter(f"{path}: no such video file", param_hint="--step-video")

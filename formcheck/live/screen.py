@@ -60,13 +60,16 @@ class Status:
     dropped: int = 0
 
 
-def check_display() -> None:
-    """Raise :class:`DisplayError` unless a window can be opened here.
+LIVE_HINT = "live coaching needs a screen; to score a recorded video use 'formcheck score VIDEO -e EXERCISE'"
+
+
+def check_display(hint: str = LIVE_HINT) -> None:
+    """Raise :class:`DisplayError` unless a window can be opened here; its message ends with ``hint``
+    (what the user can do instead).
 
     OpenCV's Qt backend aborts the whole process when it cannot reach a display, so the window is
     first tried in a throwaway child process; only a working display reaches ``namedWindow`` here.
     """
-    hint = "live coaching needs a screen; to score a recorded video use 'formcheck score VIDEO -e EXERCISE'"
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         raise DisplayError(f"no display available (DISPLAY and WAYLAND_DISPLAY are not set); {hint}")
     probe = "import cv2; cv2.namedWindow('formcheck-probe'); cv2.waitKey(1); cv2.destroyAllWindows()"
