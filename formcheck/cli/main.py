@@ -21,6 +21,7 @@ COMMANDS = {
     "live": "formcheck.cli.live:live",
     "exercises": "formcheck.cli.exercises:exercises_command",
     "explain": "formcheck.cli.exercises:explain_command",
+    "routine": "formcheck.cli.routine:routine_command",
     "history": "formcheck.cli.history:history_command",
     "assess": "formcheck.cli.assess:assess",
     "calibrate": "formcheck.cli.calibrate:calibrate",
