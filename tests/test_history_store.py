@@ -5,12 +5,14 @@ Every test uses a database under tmp_path, never the user's data folder.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -256,3 +258,76 @@ def test_two_processes_writing_at_once_both_land(tmp_path):
     (_, began_a, ended_a), (_, began_b, ended_b) = (out.split() for out, _ in outputs)
     assert max(float(began_a), float(began_b)) < min(float(ended_a), float(ended_b))
     print(f"two writers, 400 sessions: {elapsed:.1f} s, {switches} switches between writers")
+
+
+class _Said(logging.Handler):
+    """Collects the store's log lines, and lets a test wait for the first one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self.first = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+        self.first.set()
+
+
+@pytest.fixture
+def said():
+    handler = _Said()
+    log = logging.getLogger("formcheck.history")
+    log.addHandler(handler)
+    old_level = log.level
+    log.setLevel(logging.INFO)
+    yield handler
+    log.removeHandler(handler)
+    log.setLevel(old_level)
+
+
+def _hold_write_lock(db: Path) -> sqlite3.Connection:
+    other = sqlite3.connect(str(db), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_locked_database_says_once_that_it_waits_then_writes(tmp_path, said):
+    db = tmp_path / "h.sqlite3"
+    open_store(db).close()
+    other = _hold_write_lock(db)
+    added: list[int] = []
+
+    def write() -> None:  # a store belongs to the thread that opened it (sqlite3 connections do)
+        with open_store(db) as store:  # opening an up-to-date file takes no write lock
+            added.append(store.add_session("wall_sit", kind="score"))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert said.first.wait(timeout=30), "no 'waiting' line while the lock was held"
+    other.execute("COMMIT")
+    other.close()
+    writer.join(timeout=60)
+    assert said.lines == [f"waiting for the history database {db}..."]
+    with open_store(db) as store:
+        assert [r.id for r in store.sessions()] == added
+
+
+def test_a_database_that_stays_locked_is_one_error_and_costs_score_only_a_warning(tmp_path, said, monkeypatch):
+    from formcheck.outputs.history import store as store_module
+    from formcheck.outputs.history.sessions import remember_score
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.5)
+    db = tmp_path / "h.sqlite3"
+    open_store(db).close()
+    other = _hold_write_lock(db)
+    try:
+        with open_store(db) as store, pytest.raises(HistoryError, match="stayed busy"):
+            store.add_session("wall_sit", kind="score")
+        warnings: list[str] = []
+        result = SessionResult(score=make_score(), source="clip.mp4", out_dir=None)
+        assert remember_score(result, db=db, warn=warnings.append) is None
+        assert len(warnings) == 1 and warnings[0].startswith(f"not saved to the history: {db}: the history "
+                                                             "database stayed busy")
+    finally:
+        other.close()
+    assert said.lines == [f"waiting for the history database {db}..."] * 2  # once per store that waited

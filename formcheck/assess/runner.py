@@ -11,6 +11,7 @@ from formcheck.assess import steps
 from formcheck.assess.html import render_html
 from formcheck.assess.mirror import make_mirror_estimator
 from formcheck.assess.report import Result, weaker_side
+from formcheck.outputs.history.errors import HistoryError
 from formcheck.outputs.history.store import open_store
 from formcheck.outputs.json_report import write_json
 from formcheck.pose.estimators import make_estimator
@@ -22,7 +23,8 @@ class AssessmentReport:
     results: list[Result]
     weaker: str | None
     html_path: Path
-    session_id: int | None
+    session_id: int | None  # None when it could not be stored (see history_problem)
+    history_problem: str | None = None
 
 
 def make_estimator_for(model: str, mirror_average: bool):
@@ -92,10 +94,14 @@ def finish_assessment(poses: Mapping[str, list[PoseFrame]], model_name: str, mir
     write_json(assessment_dict(poses, results, weaker, model_name, mirror_average, notes), out_dir / "assessment.json")
     html_path = out_dir / "report.html"
     html_path.write_text(render_html(results, weaker, model_name, mirror_average, notes), encoding="utf-8")
-    with open_store(db) as store:
-        session_id = store.add_session("assessment", kind="assessment", source=",".join(poses),
-                                       measures=[r.as_measure() for r in results if r.measured],
-                                       report_path=html_path)
+    try:
+        with open_store(db) as store:
+            session_id = store.add_session("assessment", kind="assessment", source=",".join(poses),
+                                           measures=[r.as_measure() for r in results if r.measured],
+                                           report_path=html_path)
+    except HistoryError as exc:
+        # The report is written: a history that cannot take it costs a warning, not the result.
+        return AssessmentReport(results, weaker, html_path, None, history_problem=str(exc))
     return AssessmentReport(results, weaker, html_path, session_id)
 
 

@@ -144,6 +144,8 @@ def assess(camera: str, step_videos: tuple[str, ...], only: str | None, out_dir:
     for r in report.results:
         click.echo(f"{r.title:28s} {r.reading}")
     click.echo(f"report: {report.html_path}")
+    if report.history_problem is not None:
+        print_warning(f"not saved to the history: {report.history_problem}")
     for note in notes:
         print_warning(note)
     if outcome is not None and outcome.ended_by == "source failed":

@@ -22,6 +22,11 @@ def print_error(message: str) -> None:
     stderr_console().print(f"[bold red]formcheck: error:[/] {escape(message)}", soft_wrap=True)
 
 
+def print_note(message: str) -> None:
+    """A line about what formcheck is doing (``waiting for the history database...``), on stderr."""
+    stderr_console().print(f"formcheck: {escape(message)}", soft_wrap=True)
+
+
 def print_warning(message: str) -> None:
     stderr_console().print(f"[yellow]formcheck: warning:[/] {escape(message)}", soft_wrap=True)
 

@@ -7,12 +7,15 @@ exercises`` never loads the pose model's libraries, and ``formcheck --help`` loa
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 
 import click
 
 from formcheck import __version__
-from formcheck.cli.console import print_error
+from formcheck.cli.console import print_error, print_note, print_warning
 from formcheck.errors import ExitCode, FormcheckError
+from formcheck.pose.models import VERBOSE_ENV, hush_native_logs
 
 # name -> "module:attribute" of its click command, in the order --help lists them.
 COMMANDS = {
@@ -54,8 +57,34 @@ class _Group(click.Group):
             ctx.exit(ExitCode.INTERRUPTED)
 
 
+class _TerminalLog(logging.Handler):
+    """The library's log (``formcheck.*``) on the terminal: what it says while working (``waiting
+    for the history database...``) as a plain line, its warnings as warnings."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            print_warning(message)
+        else:
+            print_note(message)
+
+
+def _show_library_log(verbose: bool) -> None:
+    log = logging.getLogger("formcheck")
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+    if not any(isinstance(h, _TerminalLog) for h in log.handlers):  # main() may run twice in one process (tests)
+        log.addHandler(_TerminalLog())
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="formcheck")
-def main() -> None:
+@click.option("-v", "--verbose", is_flag=True,
+              help="also show the log lines of the libraries underneath (TensorFlow Lite, MediaPipe, OpenCV)")
+def main(verbose: bool) -> None:
     """formcheck watches an exercise through a camera or in a video and times only the seconds
     held in good form."""
+    if verbose:
+        os.environ[VERBOSE_ENV] = "1"
+    else:
+        hush_native_logs()
+    _show_library_log(verbose)

@@ -74,14 +74,44 @@ def landmark_model_path(model: str) -> Path:
     return mediapipe_modules_dir() / "pose_landmark" / f"pose_landmark_{model}.tflite"
 
 
+VERBOSE_ENV = "FORMCHECK_VERBOSE"
+"""Set (to anything but empty) to let the native libraries' log lines through (``formcheck --verbose``
+sets it, so the worker processes a command starts inherit it)."""
+
+# What each native library reads before it starts logging: glog (MediaPipe's graph), absl and
+# TensorFlow Lite (the C++ side of LiteRT and of MediaPipe's inference), OpenCV (a camera that
+# cannot be opened prints WARN and ERROR lines before formcheck says so in one line).
+QUIET_NATIVE_ENV = {"GLOG_minloglevel": "2", "TF_CPP_MIN_LOG_LEVEL": "2", "OPENCV_LOG_LEVEL": "FATAL"}
+_OPENCV_LOG_LEVEL_FATAL = 1  # cv2.setLogLevel's scale: 0 silent, 1 fatal, 2 error, 3 warning, 4 info
+
+
+def native_logs_wanted() -> bool:
+    return bool(os.environ.get(VERBOSE_ENV))
+
+
+def hush_native_logs() -> None:
+    """Keep the native libraries' INFO and WARN lines out of the terminal, from now on and in every
+    child process (unless :data:`VERBOSE_ENV` is set or the user set a library's own variable)."""
+    if native_logs_wanted():
+        return
+    for name, value in QUIET_NATIVE_ENV.items():
+        os.environ.setdefault(name, value)
+    cv2 = sys.modules.get("cv2")  # already imported: it may have read its log level already
+    if cv2 is not None and os.environ["OPENCV_LOG_LEVEL"] == QUIET_NATIVE_ENV["OPENCV_LOG_LEVEL"]:
+        cv2.setLogLevel(_OPENCV_LOG_LEVEL_FATAL)
+
+
 @contextlib.contextmanager
 def native_stderr_silenced():
-    """Send the C++ side's stderr to /dev/null for a moment.
+    """Send the C++ side's stderr to /dev/null for a moment (not with :data:`VERBOSE_ENV`).
 
     TFLite and absl print start-up chatter ("Created TensorFlow Lite XNNPACK delegate", "Feedback
     manager requires ...") straight to file descriptor 2, around the first inference, whatever the
     log level; Python-level redirection cannot catch it. Our own messages are not printed here.
     """
+    if native_logs_wanted():
+        yield
+        return
     sys.stderr.flush()
     try:
         saved = os.dup(2)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from formcheck.atomic import atomic_open
+from formcheck.outputs.history.errors import cannot_write
 from formcheck.outputs.history.rows import utc_text
 from formcheck.outputs.history.store import HistoryStore, session_status
 
@@ -46,8 +47,11 @@ def export_rows(store: HistoryStore, exercise: str | None = None) -> list[dict[s
 
 def write_csv(rows: list[dict[str, str]], path: str | Path) -> Path:
     """Atomic: an interrupted export never leaves half a file where a good one was."""
-    with atomic_open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
+    try:
+        with atomic_open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    except OSError as exc:
+        raise cannot_write(path, "export", exc) from None
     return Path(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from formcheck.outputs.figures import new_figure, save_figure
+from formcheck.outputs.history.errors import cannot_write
 from formcheck.outputs.history.progress import Day
 
 VALID_COLOUR = "#9ecae1"
@@ -31,6 +32,9 @@ def write_progress_plot(days: list[Day], exercise: str, path: str | Path) -> Pat
     bottom.yaxis.get_major_locator().set_params(integer=True)
     fig.autofmt_xdate()
     fig.tight_layout()
-    return save_figure(fig, path)
+    try:
+        return save_figure(fig, path)
+    except OSError as exc:
+        raise cannot_write(path, "progress plot", exc) from None
 
 

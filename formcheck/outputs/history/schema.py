@@ -82,11 +82,10 @@ def check_not_newer(conn: sqlite3.Connection, label: str) -> int:
 def migrate(conn: sqlite3.Connection, label: str) -> int:
     """Bring the database up to :data:`LATEST_VERSION` in one write transaction; returns the old version.
 
-    ``BEGIN IMMEDIATE`` takes the write lock before reading the version, so two processes opening a
-    fresh file at once cannot both apply step 1. ``conn`` must be in autocommit mode
-    (``isolation_level=None``) so the DDL runs inside this explicit transaction.
+    The caller has begun that transaction with ``BEGIN IMMEDIATE``, which takes the write lock before
+    the version is read, so two processes opening a fresh file at once cannot both apply step 1.
+    ``conn`` must be in autocommit mode (``isolation_level=None``) so the DDL runs inside it.
     """
-    conn.execute("BEGIN IMMEDIATE")
     try:
         found = check_not_newer(conn, label)
         for steps in MIGRATIONS[found:]:

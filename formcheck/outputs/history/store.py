@@ -17,12 +17,13 @@ never finishes keeps its last checkpoint and reads back as crashed.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,12 +41,15 @@ from formcheck.outputs.history.rows import (
     rep_measures,
     utc_text,
 )
-from formcheck.outputs.history.schema import check_not_newer, migrate
+from formcheck.outputs.history.schema import LATEST_VERSION, check_not_newer, migrate
 
 if TYPE_CHECKING:  # scoring pulls in the exercise engine; only the type is needed
     from formcheck.judge.scoring import Score
 
 BUSY_TIMEOUT_S = 15.0
+# Writers take the lock in slices this long, so that the first miss can say the store is waiting
+# (sqlite3's own busy wait is silent until it gives up).
+WAIT_SLICE_S = 0.25
 # No checkpoint for this long and the writer cannot be seen alive: the session is over.
 STALE_AFTER_S = 60.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -71,7 +75,11 @@ def _check_header(path: Path) -> None:
                            f"else); it was left untouched — move it aside or use --db")
 
 
-def _set_wal(conn: sqlite3.Connection, deadline: float) -> None:
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _set_wal(conn: sqlite3.Connection, deadline: float, waiting: Callable[[], None]) -> None:
     """Switch to WAL, retrying while another process holds the lock (the switch is not covered by the
     busy timeout on every SQLite version). On file systems without WAL support SQLite keeps its
     rollback journal, which is slower under contention but still correct."""
@@ -79,11 +87,12 @@ def _set_wal(conn: sqlite3.Connection, deadline: float) -> None:
         try:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
+            if not _is_busy(exc):
                 raise
             mode = None
         if mode == "wal" or time.monotonic() > deadline:
             return
+        waiting()
         time.sleep(0.05)
 
 
@@ -131,6 +140,30 @@ class HistoryStore:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self._said_waiting = False
+
+    def _waiting(self) -> None:
+        """Say once, when a wait for another process's lock starts, that the store is waiting: the
+        front ends print the ``formcheck`` log, so a locked database is never a silent pause."""
+        if not self._said_waiting:
+            self._said_waiting = True
+            logging.getLogger("formcheck.history").info("waiting for the history database %s...", self.path)
+
+    def _lock_for_writing(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting up to :data:`BUSY_TIMEOUT_S` for another writer (and saying so)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        self._conn.execute(f"PRAGMA busy_timeout = {int(WAIT_SLICE_S * 1000):d}")
+        try:
+            while True:
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc) or time.monotonic() >= deadline:
+                        raise
+                    self._waiting()
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000):d}")
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -153,13 +186,17 @@ class HistoryStore:
                 conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000):d}")
                 # Before anything writes (even the WAL switch rewrites the header): a file from a
                 # newer formcheck must stay exactly as it is.
-                check_not_newer(conn, str(path))
-                _set_wal(conn, time.monotonic() + BUSY_TIMEOUT_S)
+                found = check_not_newer(conn, str(path))
+                _set_wal(conn, time.monotonic() + BUSY_TIMEOUT_S, store._waiting)
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 # Forgotten sessions are health data: overwrite them instead of leaving free pages.
                 conn.execute("PRAGMA secure_delete = ON")
-                migrate(conn, str(path))
+                # An up-to-date file needs no write lock to open, so a reader (a report's trend) is
+                # never held up by another process writing.
+                if found != LATEST_VERSION:
+                    store._lock_for_writing()
+                    migrate(conn, str(path))
             return store
         except BaseException:
             if conn is not None:
@@ -183,7 +220,7 @@ class HistoryStore:
         except HistoryError:
             raise
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if _is_busy(exc):
                 raise HistoryError(f"{self.path}: the history database stayed busy for {BUSY_TIMEOUT_S:g} s "
                                    f"while trying to {doing}; is another formcheck stuck?") from exc
             raise HistoryError(f"{self.path}: cannot {doing} the history database: {exc}") from exc
@@ -195,7 +232,7 @@ class HistoryStore:
     def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it lands, or none of it."""
         with self._errors(doing):
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._lock_for_writing()
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
