@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from formcheck.cli.console import print_warning
@@ -62,9 +64,7 @@ def explain_command(exercise: str, profile: str | None) -> None:
         if t.clipped:
             console.print(f"[yellow]warning:[/] {t.clip_note()} (the profile may not loosen a limit past "
                           f"the exercise's safety bounds [{t.bounds[0]:g}, {t.bounds[1]:g}])")
-    table = Table(title="Checks, most important first")
-    for col in ("id", "measures", "pass when", "cue", "in force from", "threshold source"):
-        table.add_column(col, overflow="fold")
+    console.print("\n[bold]Checks[/bold], most important first:")
     for c in ex.checks:
         limits = "; ".join(x for x in (_limit(c.min, ">="), _limit(c.max, "<=")) if x)
         used = [t for t in (c.min, c.max) if t is not None]
@@ -73,10 +73,22 @@ def explain_command(exercise: str, profile: str | None) -> None:
             during += f" (change from its reading in the {c.spec.relative_to} phase)"
         if c.spec.reach:
             during += " (once per rep: met if it passes at any moment of the top)"
-        table.add_row(c.id, f"{c.kind} of {', '.join(c.refs)}{during}", limits, c.cue,
-                      "; ".join(provenance(t) for t in used), "; ".join(t.source for t in used))
-    console.print(table)
+        console.print(f"\n[bold]{escape(c.id)}[/bold]: \"{escape(c.cue)}\"")
+        _print_fields(console, [("measures", f"{c.kind} of {', '.join(c.refs)}{during}"), ("pass when", limits),
+                                ("in force from", "; ".join(provenance(t) for t in used)),
+                                ("threshold source", "; ".join(t.source for t in used))])
     _print_other_thresholds(console, ex)
+
+
+def _print_fields(console: Console, fields: list[tuple[str, str]]) -> None:
+    """``label  value`` lines under a heading, each value wrapped to the terminal beside its label
+    (a table of every check side by side needs 200 columns; at 80 it folded into ~300 lines)."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in fields:
+        grid.add_row(label, escape(value))
+    console.print(Padding(grid, (0, 0, 0, 2)))
 
 
 def _print_other_thresholds(console: Console, ex) -> None:
@@ -85,9 +97,8 @@ def _print_other_thresholds(console: Console, ex) -> None:
     changed = [t for t in ex.thresholds.values() if t.name not in in_checks and t.origin != "default"]
     if not changed:
         return
-    table = Table(title="Other thresholds set by the profile")
-    for col in ("threshold", "value", "in force from", "source"):
-        table.add_column(col, overflow="fold")
+    console.print("\n[bold]Other thresholds set by the profile[/bold]:")
     for t in changed:
-        table.add_row(t.name, f"{t.value:g} {UNIT_LABELS.get(t.unit, t.unit)}", provenance(t), t.source)
-    console.print(table)
+        console.print(f"\n[bold]{escape(t.name)}[/bold]")
+        _print_fields(console, [("value", f"{t.value:g} {UNIT_LABELS.get(t.unit, t.unit)}"),
+                                ("in force from", provenance(t)), ("source", t.source)])
