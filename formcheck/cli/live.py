@@ -1,12 +1,21 @@
-"""``formcheck live``: coaching in front of a webcam. Registered in the main group by ``formcheck.cli.main``."""
+"""``formcheck live``: coaching in front of a webcam, one exercise or a whole routine. Registered in
+the main group by ``formcheck.cli.main``.
+
+Both run their sets through :func:`run_live_set` on one :class:`LiveRig` (camera, window, voice,
+pose stages), which stays open from the first set to the last, through the rests between them.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from formcheck.cli.console import print_warning, stdout_console
@@ -14,25 +23,40 @@ from formcheck.cli.history import db_option
 from formcheck.cli.options import FiniteFloat
 from formcheck.engine.outputs import RECORDING_NAME, History, Outputs, sinks_for
 from formcheck.engine.session import end_time
-from formcheck.errors import ExitCode
-from formcheck.judge.exercises import load_exercise
-from formcheck.live.coach import CoachOptions, LiveCoach
-from formcheck.live.screen import Screen, check_display
+from formcheck.errors import ExitCode, FormcheckError
+from formcheck.judge.exercises import Exercise, load_exercise
+from formcheck.judge.exercises.exercise_file import name_key
+from formcheck.judge.scoring import Score
+from formcheck.live.coach import CoachOptions, LiveCoach, LiveResult
+from formcheck.live.rest import rest_on_screen
+from formcheck.live.screen import Action, Screen, check_display
 from formcheck.live.session import default_out_dir
 from formcheck.live.voice import Voice
+from formcheck.outputs.history.paths import resolve_db_path
+from formcheck.outputs.history.store import HistoryStore
+from formcheck.outputs.sinks import SessionResult
 from formcheck.outputs.terminal_summary import score_rows
 from formcheck.pose.models import SCORE_MODEL
 from formcheck.pose.recording import Recording, make_meta
 from formcheck.pose.stage import PoseStage
+from formcheck.routines import RoutineLog, SetOutcome, TodayPlan, Turn, format_target, plan_today, read_routine
+from formcheck.routines.targets import exercise_for
 from formcheck.sources.camera import open_live_source
 from formcheck.sources.capture import LatestFrameCapture
+from formcheck.sources.media import CameraSource, VideoFileSource
+
+# A routine goes on to its next set after these; anything else ends it.
+_SET_DONE = ("target reached", "next", "time limit")
 
 
 @click.command("live")
-@click.option("-e", "--exercise", "exercise_name", required=True, help="exercise name (see 'formcheck exercises')")
+@click.option("-e", "--exercise", "exercise_name", default=None, help="exercise name (see 'formcheck exercises')")
+@click.option("--routine", "routine_name", default=None,
+              help="run a routine instead: a .toml file or an example's name (see 'formcheck routine list')")
 @click.option("-c", "--camera", default="0", show_default=True,
               help="camera index, a capture device or URL, or a video file played as if it were a camera")
-@click.option("--profile", default=None, help="calibration profile name or .toml file")
+@click.option("--profile", default=None,
+              help="calibration profile name or .toml file (with --routine: for steps that name none)")
 @click.option("--voice", is_flag=True, help="speak the cues (espeak-ng/espeak if installed, else a bell)")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="folder for the session's reports (default: a new folder under the user data folder)")
@@ -48,50 +72,122 @@ from formcheck.sources.capture import LatestFrameCapture
 @click.option("--max-seconds", type=FiniteFloat(min=0.1), default=None, hidden=True,
               help="end the session after this many seconds (benchmarks)")
 @db_option
-def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_dir: Path | None, model: str,
-         countdown_s: float, mirror: bool | None, screenshot: Path | None, max_seconds: float | None,
-         db: Path | None) -> None:
-    """Coach an exercise live in front of a camera: skeleton, one cue at a time, and a hold timer
-    that counts only good form.
+def live(exercise_name: str | None, routine_name: str | None, camera: str, profile: str | None, voice: bool,
+         out_dir: Path | None, model: str, countdown_s: float, mirror: bool | None, screenshot: Path | None,
+         max_seconds: float | None, db: Path | None) -> None:
+    """Coach an exercise, or a routine's steps one after another, live in front of a camera:
+    skeleton, one cue at a time, and a hold timer that counts only good form.
 
-    Keys: space pause/resume, r restart, m mirror, h hide the speed readout, q or Esc finish.
-    The session is saved like 'formcheck score' saves a video: report.json, timeline.png,
+    Keys: space pause/resume, r restart, m mirror, h hide the speed readout, q or Esc finish
+    (a routine: n ends this set or this rest early, q ends the routine). Each session (each set of
+    a routine) is saved like 'formcheck score' saves a video: report.json, timeline.png,
     report.html, and the landmarks (session.poses.npz) so it can be re-scored.
     """
+    if (exercise_name is None) == (routine_name is None):
+        raise click.UsageError("give either -e EXERCISE or --routine ROUTINE")
+    settings = LiveSettings(camera, voice, model or SCORE_MODEL, countdown_s, mirror, screenshot, max_seconds, db)
+    if routine_name is not None:
+        _live_routine(routine_name, profile, out_dir, settings)
+    else:
+        assert exercise_name is not None
+        _live_exercise(exercise_name, profile, out_dir, settings)
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    """The command line's choices that every set of a run shares."""
+
+    camera: str
+    voice: bool
+    model: str
+    countdown_s: float
+    mirror: bool | None
+    screenshot: Path | None
+    max_seconds: float | None
+    db: Path | None
+
+
+@dataclass
+class LiveRig:
+    """What stays open for every set of a live run: the camera and its capture thread, the window,
+    the voice, and the pose stages (one with the wall stage for wall exercises, one without)."""
+
+    source: CameraSource | VideoFileSource
+    is_file: bool
+    screen: Screen
+    speaker: Voice
+    model: str
+    capture: LatestFrameCapture | None = None
+    stages: dict[bool, PoseStage] = field(default_factory=dict)
+
+    def stage_for(self, exercise: Exercise) -> PoseStage:
+        # The same pixel stage as scoring: the estimator, and for wall exercises the wall stage with
+        # the person mask at the size that stage works at.
+        if exercise.needs_wall not in self.stages:
+            self.stages[exercise.needs_wall] = PoseStage(self.model, wall=exercise.needs_wall)
+        return self.stages[exercise.needs_wall]
+
+
+@contextlib.contextmanager
+def open_rig(settings: LiveSettings, title: str, exercises: list[Exercise]) -> Iterator[LiveRig]:
+    """Open the camera, load the pose stages ``exercises`` need, open the window, start capturing;
+    close everything on the way out (the last image shown is saved first, for --screenshot)."""
+    source, is_file = open_live_source(settings.camera)
+    rig = LiveRig(source, is_file, Screen(title, mirror=(not is_file) if settings.mirror is None else settings.mirror),
+                  Voice(enabled=settings.voice), settings.model)
+    try:
+        # Models load before the window opens and the clock starts: no set waits for one.
+        for exercise in exercises:
+            rig.stage_for(exercise)
+        rig.screen.open()
+        with LatestFrameCapture(source, realtime=is_file) as capture:
+            rig.capture = capture
+            yield rig
+    finally:
+        if settings.screenshot is not None:
+            rig.screen.save(settings.screenshot)
+        rig.screen.close()
+        rig.speaker.close()
+        for stage in rig.stages.values():
+            stage.close()
+
+
+@dataclass(frozen=True)
+class LiveSet:
+    result: LiveResult      # how the coach's loop ended
+    saved: SessionResult    # the score and the files written
+
+
+def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: CoachOptions, history: History) -> LiveSet:
+    """One live session (one set of a routine): coach it on the rig's camera and window, then save
+    it — reports, landmarks, and the history row that was checkpointed while it ran."""
+    assert rig.capture is not None, "run_live_set needs an open rig"
+    stage = rig.stage_for(exercise)
+    sinks = sinks_for(exercise, Outputs(out_dir, recording=out_dir / RECORDING_NAME, history=history))
+    coach = LiveCoach(exercise, stage, rig.screen, rig.speaker, rig.source.info, options, sinks)
+    result = coach.run(rig.capture)
+    info = dataclasses.replace(rig.source.info, duration_s=end_time(result.frames, rig.source.info.fps) or 0.0)
+    meta = make_meta(info, stage.model_name, result.complete)
+    meta.update(live=True, countdown_s=options.countdown_s, sample_fps=None, ended_by=result.ended_by)
+    if result.error is not None:
+        meta["error"] = str(result.error)
+    notes = [f"Live session from {rig.source.info.name}; it ended: {result.ended_by}."]
+    saved = result.session.finish(Recording(result.frames, meta, result.walls), source=rig.source.info.name,
+                                  out_dir=out_dir, notes=notes)
+    return LiveSet(result, saved)
+
+
+def _live_exercise(exercise_name: str, profile: str | None, out_dir: Path | None, settings: LiveSettings) -> None:
     # Cheapest checks first, so a typo or a headless machine never waits for a camera or a model.
     exercise = load_exercise(exercise_name, profile=profile)
     check_display()
-    source, is_file = open_live_source(camera)
-    # The same pixel stage as scoring: the estimator, and for wall exercises the wall stage with the
-    # person mask at the size that stage works at.
-    stage = PoseStage(model or SCORE_MODEL, wall=exercise.needs_wall)
-    screen = Screen(f"formcheck - {exercise.title}", mirror=(not is_file) if mirror is None else mirror)
-    speaker = Voice(enabled=voice)
     out_dir = out_dir or default_out_dir(exercise.name)
-    # The history row opens now and is checkpointed while the person exercises.
-    history = History(db, profile, live=True, source=source.info.name, warn=print_warning)
-    sinks = sinks_for(exercise, Outputs(out_dir, recording=out_dir / RECORDING_NAME, history=history))
-    coach = LiveCoach(exercise, stage, screen, speaker, source.info,
-                      CoachOptions(countdown_s=countdown_s, max_seconds=max_seconds), sinks)
-    try:
-        screen.open()
-        with LatestFrameCapture(source, realtime=is_file) as capture:
-            result = coach.run(capture)
-    finally:
-        if screenshot is not None:
-            screen.save(screenshot)
-        screen.close()
-        speaker.close()
-        stage.close()
-
-    info = dataclasses.replace(source.info, duration_s=end_time(result.frames, source.info.fps) or 0.0)
-    meta = make_meta(info, stage.model_name, result.complete)
-    meta.update(live=True, countdown_s=countdown_s, sample_fps=None, ended_by=result.ended_by)
-    if result.error is not None:
-        meta["error"] = str(result.error)
-    notes = [f"Live session from {source.info.name}; it ended: {result.ended_by}."]
-    saved = result.session.finish(Recording(result.frames, meta, result.walls), source=source.info.name,
-                                  out_dir=out_dir, notes=notes)
+    with open_rig(settings, f"formcheck - {exercise.title}", [exercise]) as rig:
+        # The history row opens now and is checkpointed while the person exercises.
+        history = History(settings.db, profile, live=True, source=rig.source.info.name, warn=print_warning)
+        done = run_live_set(rig, exercise, out_dir, CoachOptions(countdown_s=settings.countdown_s,
+                                                                 max_seconds=settings.max_seconds), history)
+    result, saved = done.result, done.saved
     _print_summary(stdout_console(), result, saved)
     if result.error is not None:
         print_warning(f"{result.error}; the session so far is saved in {out_dir}")
@@ -99,6 +195,90 @@ def live(exercise_name: str, camera: str, profile: str | None, voice: bool, out_
     if result.ended_by == "interrupted":
         print_warning(f"interrupted: the session so far is saved in {out_dir}")
         sys.exit(ExitCode.INTERRUPTED)
+
+
+def _live_routine(routine_name: str, profile: str | None, out_dir: Path | None, settings: LiveSettings) -> None:
+    routine = read_routine(routine_name)
+    db_path = resolve_db_path(settings.db)
+    with contextlib.ExitStack() as stack:
+        # Planning reads the history; it must not create an empty one before anything was done.
+        store = stack.enter_context(HistoryStore.open(db_path)) if db_path.exists() else None
+        plan = plan_today(routine, store)
+    turns = plan.turns()
+    # Every exercise (and profile) loads before the camera opens: a mistake stops the routine
+    # before it starts, not at step 3.
+    exercises = {turn: exercise_for(*plan.at(turn), default_profile=profile) for turn in turns}
+    check_display()
+    out_root = out_dir or default_out_dir(f"routine-{name_key(routine.name)}")
+    log = RoutineLog(plan)
+    ended_by, error = "done", None
+    with open_rig(settings, f"formcheck - {routine.name}", list(exercises.values())) as rig:
+        assert rig.capture is not None
+        try:
+            for n, turn in enumerate(turns, start=1):
+                planned, _ = plan.at(turn)
+                exercise = exercises[turn]
+                options = CoachOptions(countdown_s=settings.countdown_s, max_seconds=settings.max_seconds,
+                                       stop_at_target=True, headline=_headline(plan, turn))
+                history = History(settings.db, planned.step.spec.profile or profile, live=True,
+                                  source=rig.source.info.name, warn=print_warning)
+                done = run_live_set(rig, exercise, out_root / f"{n:02d}-{exercise.name}-set{turn.set_number}",
+                                    options, history)
+                log.record(turn, SetOutcome(_achieved(done.saved.score), done.result.ended_by,
+                                            done.saved.files.get("report.html")))
+                if done.result.ended_by not in _SET_DONE:
+                    ended_by, error = done.result.ended_by, done.result.error
+                    break
+                if rig.capture.exhausted:
+                    ended_by = "source ended"
+                    break
+                if n < len(turns) and turn.rest_after_s > 0:
+                    action = rest_on_screen(rig.capture, rig.screen, turn.rest_after_s,
+                                            headline="Next: " + _headline(plan, turns[n], with_note=True))
+                    if action in (Action.QUIT, Action.CLOSED):
+                        ended_by = "quit" if action is Action.QUIT else "window closed"
+                        break
+                    if rig.capture.exhausted:
+                        ended_by = "source ended"
+                        break
+        except KeyboardInterrupt:
+            ended_by = "interrupted"
+        except FormcheckError as exc:  # the window or camera lost during a rest: keep what was done
+            ended_by, error = "failed", exc
+    if log.next_turn() is None and error is None and ended_by != "interrupted":
+        ended_by = "done"  # the last set ended as the clip did: nothing was left undone
+    _print_routine_summary(stdout_console(), log, ended_by, out_root)
+    if error is not None:
+        print_warning(f"{error}; the sets done so far are saved in {out_root}")
+        sys.exit(ExitCode.FAILED)
+    if ended_by == "interrupted":
+        print_warning(f"interrupted: the sets done so far are saved in {out_root}")
+        sys.exit(ExitCode.INTERRUPTED)
+
+
+def _headline(plan: TodayPlan, turn: Turn, with_note: bool = False) -> str:
+    """``Step 2 of 4: Glute bridge`` and ``set 1 of 2 - 8 reps`` on two lines (and the therapist's note)."""
+    planned, side = plan.at(turn)
+    spec = planned.step.spec
+    text = (f"Step {planned.step.number} of {len(plan.steps)}: {planned.side_title(side)}\nset {turn.set_number} "
+            f"of {spec.sets} - {'hold ' if spec.unit == 's' else ''}{format_target(side.target, spec.unit)}")
+    return f"{text}\n{spec.note}" if with_note and spec.note else text
+
+
+def _achieved(score: Score) -> float:
+    """Seconds held in good form, or good reps: what a routine's target counts."""
+    return float(score.good_reps) if score.reps is not None else score.summary.valid_s
+
+
+def _print_routine_summary(console, log: RoutineLog, ended_by: str, out_root: Path) -> None:
+    plan = log.plan
+    console.print(f"[bold]{escape(plan.routine.name)}[/bold] — {plan.day.isoformat()}"
+                  + ("" if ended_by == "done" else f" (ended early: {ended_by})"))
+    table = Table(show_header=False, box=None, pad_edge=False)
+    for side in log.summary():
+        table.add_row(f"{side.step_number}.", escape(side.title), escape(side.text()))
+    console.print(table)
+    console.print(f"sessions saved in {escape(str(out_root))}")
 
 
 def _print_summary(console, result, saved) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from formcheck.engine.session import Session
 from formcheck.errors import CameraError, FormcheckError
 from formcheck.judge.exercises import Exercise
+from formcheck.judge.scoring import ScoredFrame
 from formcheck.judge.timer import Phase
 from formcheck.live.cues import CueSelector, brightness, setup_cue
 from formcheck.live.estimation import EstimationStage
@@ -39,6 +40,11 @@ class CoachOptions:
     # Estimate each frame on a thread of its own as soon as it arrives, while the previous one is
     # drawn and shown: the pose model and the GUI then overlap on two cores.
     pipelined: bool = True
+    # A routine's set: end once the exercise's target (hold_min_s seconds in good form, or
+    # reps.min_count good reps) is reached, and let 'n' end the set early; ``headline`` says which
+    # step, set and target it is.
+    stop_at_target: bool = False
+    headline: str | None = None
 
 
 @dataclass
@@ -105,7 +111,7 @@ class LiveResult:
 
     @property
     def complete(self) -> bool:
-        return self.ended_by in ("source ended", "quit", "window closed", "time limit")
+        return self.ended_by in ("source ended", "quit", "window closed", "time limit", "target reached", "next")
 
 
 class LiveCoach:
@@ -143,6 +149,7 @@ class LiveCoach:
         # A throwaway session during the countdown: skeleton and set-up cues, nothing counted.
         self._warmup = Session(self.exercise)
         self.cues.reset()
+        self.target_reached = False
         with self._clock_lock:
             self.countdown_from: float | None = None   # source time the countdown began
             self.offset_s: float | None = None         # source time of scored t = 0
@@ -189,6 +196,9 @@ class LiveCoach:
                     if action in (Action.QUIT, Action.CLOSED):
                         ended_by = "quit" if action is Action.QUIT else "window closed"
                         break
+                    if self.options.stop_at_target and (self.target_reached or action is Action.NEXT):
+                        ended_by = "target reached" if self.target_reached else "next"
+                        break
                     self._apply(action)
         except KeyboardInterrupt:
             ended_by = "interrupted"
@@ -234,6 +244,7 @@ class LiveCoach:
         if job.scoring:
             self.frames.append(raw)
             self.walls.append(wall)
+            self.target_reached = self.target_reached or _reached(self.exercise, scored)
         # The cue clock is the source's, which never jumps back when scoring starts.
         cue = self.cues.update(setup_cue(raw, scored, brightness(job.frame.rgb)), source_t)
         if cue and (not self.cues_shown or self.cues_shown[-1] != cue):
@@ -251,7 +262,8 @@ class LiveCoach:
     def _status(self, cue: str | None, countdown: float | None) -> Status:
         latency = self.stats.latencies_s[-1] * 1000 if self.stats.latencies_s else None
         return Status(target_s=self.exercise.hold_min_s, cue=cue, countdown_s=countdown, paused=self.paused,
-                      fps=self.stats.fps_now, latency_ms=latency, dropped=self._capture.dropped if self._capture else 0)
+                      fps=self.stats.fps_now, latency_ms=latency, dropped=self._capture.dropped if self._capture else 0,
+                      headline=self.options.headline)
 
     def _apply(self, action: Action | None) -> None:
         if action is Action.PAUSE:
@@ -263,3 +275,10 @@ class LiveCoach:
             self.screen.mirror = not self.screen.mirror
         elif action is Action.READOUT:
             self.screen.readout_visible = not self.screen.readout_visible
+
+
+def _reached(exercise: Exercise, scored: ScoredFrame) -> bool:
+    """The exercise's target met: ``hold_min_s`` seconds in good form, or ``reps.min_count`` good reps."""
+    if exercise.reps is not None:
+        return scored.reps is not None and scored.reps.good >= exercise.reps.min_count
+    return exercise.hold_min_s is not None and scored.timer.valid_s >= exercise.hold_min_s

@@ -35,6 +35,7 @@ class Action(str, Enum):
     READOUT = "readout"
     QUIT = "quit"
     CLOSED = "closed"
+    NEXT = "next"  # a routine: end this set (or this rest) and go on
 
 
 KEYS: dict[int, Action] = {
@@ -42,6 +43,7 @@ KEYS: dict[int, Action] = {
     ord("r"): Action.RESET,
     ord("m"): Action.MIRROR,
     ord("h"): Action.READOUT,
+    ord("n"): Action.NEXT,
     ord("q"): Action.QUIT,
     27: Action.QUIT,  # Esc
 }
@@ -58,6 +60,8 @@ class Status:
     fps: float | None = None
     latency_ms: float | None = None
     dropped: int = 0
+    headline: str | None = None  # a routine's step, set and target, or what comes after a rest
+    rest_s: float | None = None  # seconds of rest left (a routine, between sets)
 
 
 LIVE_HINT = "live coaching needs a screen; to score a recorded video use 'formcheck score VIDEO -e EXERCISE'"
@@ -165,11 +169,21 @@ class Screen:
             small = 0.42 * scale
             (rw, _), _ = cv2.getTextSize(readout, cv2.FONT_HERSHEY_SIMPLEX, small, 1)
             put_label(bgr, readout, (w - rw - margin, margin + 2 * nh + int(8 * scale)), small)
+        if status.headline:
+            # Under the notice and the readout, right-aligned: the timer owns the top left.
+            head_scale = 0.55 * scale
+            top = margin + 3 * nh + int(24 * scale)
+            lines = [part for text in status.headline.split("\n") for part in wrap(text, w // 2, head_scale)]
+            for i, line in enumerate(lines[:6]):
+                (hw, hh), _ = cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, head_scale, max(1, round(head_scale * 2)))
+                self._stamps.draw(bgr, line, (w - hw - margin, top + i * int(hh * 1.8)), head_scale)
         if status.cue:
             self._draw_cue(bgr, status.cue, scale, self._stamps)
         centre = None
         if status.paused:
             centre = ("Paused", "press space to resume")
+        elif status.rest_s is not None:
+            centre = (str(max(0, int(np.ceil(status.rest_s)))), "rest - n to skip")
         elif status.countdown_s is not None and status.countdown_s > 0:
             centre = (str(int(np.ceil(status.countdown_s))), "get into position")
         if centre:
