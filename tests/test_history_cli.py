@@ -194,3 +194,23 @@ def test_remember_score_warns_instead_of_failing(tmp_path):
     warnings: list[str] = []
     assert remember_score(result, db=broken, warn=warnings.append) is None
     assert "not saved to the history" in warnings[0] and str(broken) in warnings[0]
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_history_fits_the_terminal_without_cutting_a_cell(tmp_path, columns):
+    path = tmp_path / "h.sqlite3"
+    with open_store(path) as store:
+        store.add_session("side_plank_left", kind="live", valid_s=41.5, longest_hold_s=30.0, breaks=2,
+                          target_s=(30.0, 60.0), faults={"hips_sagging": 6.5})
+        store.add_session("assessment", kind="assessment",
+                          measures=[Measure("single_leg_stance_left_sway", 1.25, "cm", 0.2)])
+    env = {"FORMCHECK_DB": str(path), "COLUMNS": str(columns)}
+    result = CliRunner().invoke(formcheck_group(), ["history"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line.rstrip()) <= columns for line in lines), result.output
+    # Every figure and name whole on one line, however narrow: nothing cut to a few characters.
+    for whole in ("side_plank_left", "41.5", "30.0/30", "hips_sagging 6.5 s", "single_leg_stance_left_sway 1.25cm"):
+        assert any(whole in line for line in lines), (whole, result.output)
+    if columns >= 200:
+        assert any(all(h in line for h in ("when", "exercise", "valid s", "fault / measures")) for line in lines)

@@ -15,6 +15,7 @@ from typing import Any
 import click
 from rich import box
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from formcheck.cli.console import stdout_console
@@ -26,6 +27,8 @@ from formcheck.outputs.history.progress import per_day
 from formcheck.outputs.history.rows import GOOD_REPS, REPS, SessionRow
 from formcheck.outputs.history.store import HistoryStore, session_status
 
+# Below this many columns the sessions are listed one per line rather than as a table.
+WIDE_TABLE_COLUMNS = 110
 STATUS_TEXT = {"finished": "done", "interrupted": "cut short", "running": "running…",
                "crashed": "crashed*"}
 
@@ -78,6 +81,35 @@ def _show(store: HistoryStore, exercise: str | None, last: int) -> None:
         console.print(f"No sessions stored{' for ' + exercise if exercise else ''} yet ({store.path}).")
         return
     now = datetime.now(timezone.utc)
+    statuses = [session_status(row, now) for row in rows]
+    if console.width < WIDE_TABLE_COLUMNS:
+        _show_stacked(console, store, rows, statuses, exercise)
+    else:
+        _show_table(console, store, rows, statuses, exercise)
+    if "crashed" in statuses:
+        console.print("* crashed: the session stopped without finishing; its figures are from its last "
+                      "checkpoint, a few seconds before.")
+    console.print(f"[dim]{store.path}[/]")
+
+
+def _show_stacked(console, store: HistoryStore, rows: list[SessionRow], statuses: list[str],
+                  exercise: str | None) -> None:
+    """One line per session with its figures labelled, and its main fault or measures indented
+    below: on a narrow terminal a table of eight columns cut every cell to a few characters."""
+    console.print(f"last {len(rows)} of {store.count(exercise)} sessions")
+    for row, status in zip(rows, statuses):
+        when, name, kind, valid, hold, breaks, status_text, detail = _cells(store, row, status)
+        what = f"[bold]{name}[/] ({kind})" if not exercise else kind
+        best = f"best {hold}" + ("" if "reps" in hold else " s") if hold else ""
+        figures = [f"valid {valid} s" if valid else "", best,
+                   f"{breaks} breaks" if breaks else "", status_text]
+        console.print("  ".join(x for x in (when, what, *figures) if x))
+        if detail:
+            console.print(Padding(detail, (0, 0, 0, 4)))
+
+
+def _show_table(console, store: HistoryStore, rows: list[SessionRow], statuses: list[str],
+                exercise: str | None) -> None:
     table = Table(title=f"last {len(rows)} of {store.count(exercise)} sessions", title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     headers = ["when"] + ([] if exercise else ["exercise"]) + ["kind", "valid s", "best s / reps", "breaks", "status",
@@ -87,17 +119,10 @@ def _show(store: HistoryStore, exercise: str | None, last: int) -> None:
         free = name == "fault / measures"
         table.add_column(name, justify="right" if name in ("valid s", "best s / reps", "breaks") else "left",
                          no_wrap=not free, ratio=1 if free else None, min_width=14 if free else None)
-    statuses = []
-    for row in rows:
-        status = session_status(row, now)
-        statuses.append(status)
+    for row, status in zip(rows, statuses):
         cells = _cells(store, row, status)
         table.add_row(*(cells[:1] + cells[2:] if exercise else cells))
     console.print(table)
-    if "crashed" in statuses:
-        console.print("* crashed: the session stopped without finishing; its figures are from its last "
-                      "checkpoint, a few seconds before.")
-    console.print(f"[dim]{store.path}[/]")
 
 
 def _cells(store: HistoryStore, row: SessionRow, status: str) -> list[str]:
