@@ -1,8 +1,9 @@
 import numpy as np
+import pytest
 
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
-from formcheck.pose.smoothing import GateConfig, OneEuroSmoother, SmootherConfig, VisibilityGate
+from formcheck.pose.smoothing import FRAME_MARGIN, OneEuroSmoother, SmootherConfig, VisibilityGate
 
 
 def pose(t_s, x=0.5, visibility=1.0, missing=()):
@@ -15,17 +16,40 @@ def pose(t_s, x=0.5, visibility=1.0, missing=()):
     return PoseFrame(t_s, 0, xyz, vis, np.zeros((33, 3)), (100, 100), miss)
 
 
-def test_gate_marks_unsure_and_out_of_frame_landmarks_missing_and_blanks_them():
+def _gated(points: dict[Landmark, tuple[float, float, float]]) -> PoseFrame:
+    """A frame with every landmark at the centre, fully visible, but ``points``: (x, y, visibility)."""
     xyz = np.full((33, 3), 0.5, np.float32)
-    xyz[Landmark.left_ankle] = (0.5, 1.08, 0.0)  # below the bottom edge
     vis = np.ones(33, np.float32)
-    vis[Landmark.left_wrist] = 0.2
-    frame = PoseFrame(0.0, 0, xyz, vis, np.zeros((33, 3)), (100, 100), np.zeros(33, bool))
-    gated = VisibilityGate(GateConfig(min_visibility=0.5)).update(frame)
+    for lm, (x, y, v) in points.items():
+        xyz[lm, :2] = (x, y)
+        vis[lm] = v
+    return VisibilityGate().update(PoseFrame(0.0, 0, xyz, vis, np.zeros((33, 3)), (100, 100), np.zeros(33, bool)))
+
+
+def test_gate_marks_unsure_and_far_out_of_frame_landmarks_missing_and_blanks_them():
+    gated = _gated({Landmark.left_ankle: (0.5, 1.12, 1.0),   # 0.12 below the bottom edge: past the margin
+                    Landmark.left_wrist: (0.5, 0.5, 0.2)})   # in the image, but the model is unsure
     assert gated.missing[Landmark.left_ankle] and gated.missing[Landmark.left_wrist]
-    assert np.isnan(gated.xyz_norm[Landmark.left_wrist]).all()
+    assert np.isnan(gated.xyz_norm[Landmark.left_wrist]).all() and np.isnan(gated.xyz_norm[Landmark.left_ankle]).all()
     assert gated.missing.sum() == 2
-    assert not VisibilityGate(GateConfig(margin=0.1)).update(frame).missing[Landmark.left_ankle]
+
+
+def test_gate_keeps_a_confident_toe_just_outside_the_image():
+    # Issue #21: a toe at x = 1.08 with visibility 0.98 is the foot of a body at the frame edge, and
+    # the exercise needs it; within FRAME_MARGIN (0.10) it is kept where the model put it.
+    assert pytest.approx(0.10) == FRAME_MARGIN
+    gated = _gated({Landmark.right_foot_index: (1.08, 0.7, 0.98), Landmark.left_heel: (-0.09, 0.7, 0.9),
+                    Landmark.nose: (0.4, -0.03, 1.0)})
+    assert not gated.missing.any()
+    assert gated.xyz_norm[Landmark.right_foot_index, 0] == pytest.approx(1.08)
+    assert gated.xyz_norm[Landmark.left_heel, 0] == pytest.approx(-0.09)
+
+
+def test_gate_drops_an_unsure_landmark_just_outside_the_image_and_keeps_no_guess_for_it():
+    # Outside the image and unsure: the model is extrapolating a part it cannot see.
+    gated = _gated({Landmark.right_foot_index: (1.05, 0.7, 0.3)})
+    assert gated.missing[Landmark.right_foot_index] and gated.missing.sum() == 1
+    assert gated.unsure_xy_norm is None  # unsure positions are kept only for landmarks inside the image
 
 
 def test_smoother_keeps_a_still_pose_still():

@@ -14,14 +14,25 @@ import numpy as np
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
 
+# How far outside the image (a fraction of its width or height) a confident landmark is still used.
+# Measured on the real clips with bodies at the frame edge (../shared/data/videos, the full model):
+# confident landmarks of body parts just past the edge, whose place continues the visible limb, lie
+# at most 0.087 out (side-plank/pexels-side-plank-cropped-backlit: heels, toes past the right
+# edge), 0.095 (plank/pexels-high-plank-push-in: heels, ankles, knees, hips as the camera pushes
+# in), 0.061 (cat-cow/home-cat-cow-portrait: ankle), 0.03 (pelvic-tilt/supine-pelvic-tilt-portrait:
+# eyes above the top edge); glute-bridge/sic-bridge-feet-at-edge keeps its shoes inside. Further out
+# the model extrapolates parts it cannot see: the push-in's hands at 0.10-0.71 while only head and
+# shoulder are in view, cat-cow's toes at 0.15-0.17. 0.10 keeps the first group, drops the second.
+FRAME_MARGIN = 0.10
+
 
 @dataclass(frozen=True)
 class GateConfig:
     """``min_visibility``: below this the model is guessing (0..1). ``margin``: how far outside the
-    image (in fractions of its size) a landmark may lie before it counts as out of frame."""
+    image (in fractions of its size) a confident landmark may lie before it counts as out of frame."""
 
     min_visibility: float = 0.5
-    margin: float = 0.0
+    margin: float = FRAME_MARGIN
 
 
 class VisibilityGate:
@@ -34,17 +45,19 @@ class VisibilityGate:
         self.config = config
 
     def update(self, frame: PoseFrame) -> PoseFrame:
-        lo, hi = -self.config.margin, 1.0 + self.config.margin
+        margin = self.config.margin
         xy = frame.xy_norm
         with np.errstate(invalid="ignore"):
-            outside = ((xy < lo) | (xy > hi)).any(axis=1)
+            beyond = ((xy < -margin) | (xy > 1.0 + margin)).any(axis=1)
+            off_image = ((xy < 0.0) | (xy > 1.0)).any(axis=1)
             unsure = ~(frame.visibility >= self.config.min_visibility)
-        missing = frame.missing | outside | unsure
+        missing = frame.missing | beyond | unsure
         if np.array_equal(missing, frame.missing):
             return frame
         # The model's position for what it is unsure of (in the image) is kept apart: a hidden far
         # limb's estimate can tell "hidden because level with the near one" from "hidden while lifted".
-        doubted = unsure & ~outside & ~frame.missing
+        # Outside the image an unsure position is an extrapolation, not an estimate: none is kept.
+        doubted = unsure & ~off_image & ~frame.missing
         guesses = None
         if doubted.any():
             guesses = np.full((len(missing), 2), np.nan, np.float32)
