@@ -50,7 +50,7 @@ def test_image_folder_yields_images_in_name_order_spaced_as_asked(tmp_path):
     for name, level in (("b.png", 200), ("a.png", 100)):
         cv2.imwrite(str(tmp_path / name), np.full((10, 12, 3), level, np.uint8))
     (tmp_path / "notes.txt").write_text("not an image")
-    frames = list(ImageSource(tmp_path, frame_interval_s=0.5))
+    frames = list(ImageSource(tmp_path, frame_rate=2.0))
     assert [f.t_s for f in frames] == [0.0, 0.5]
     assert [int(f.rgb[0, 0, 0]) for f in frames] == [100, 200]
 

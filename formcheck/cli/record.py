@@ -10,6 +10,7 @@ import click
 from rich.table import Table
 
 from formcheck.cli.console import print_warning, progress_bar, stdout_console
+from formcheck.cli.options import FiniteFloat
 from formcheck.errors import ExitCode, FormcheckError
 from formcheck.outputs.skeleton_video import write_overlay
 from formcheck.pose.estimate import record as estimate_recording
@@ -19,6 +20,10 @@ MODEL_HELP = ("pose model: 'full' (bundled, default), 'litert' (the same model r
               "'lite' or 'heavy' if installed, or the path of a MediaPipe Pose Landmarker .task file")
 WORKERS_HELP = ("workers for video files, one span of the clip each (processes; threads for litert; "
                 "default: one per core, up to 2)")
+FRAME_RATE_HELP = ("for a folder of images: how many were taken (or extracted) per second; needed unless "
+                   "their names carry their times (t=1.200s.jpg, 00-00-01.200.jpg)")
+frame_rate_option = click.option("--frame-rate", "frame_rate", type=FiniteFloat(0, min_open=True), default=None,
+                                 metavar="FPS", help=FRAME_RATE_HELP)
 
 
 @click.command("record")
@@ -31,8 +36,9 @@ WORKERS_HELP = ("workers for video files, one span of the clip each (processes; 
               help="also write a copy of the video with the skeleton drawn on it (.mp4)")
 @click.option("--wall", is_flag=True,
               help="also find the wall and the back's gap to it (needed to re-score a wall sit from the recording)")
+@frame_rate_option
 def record(source: Path, output: Path | None, model: str, workers: int | None, overlay: Path | None,
-           wall: bool) -> None:
+           wall: bool, frame_rate: float | None) -> None:
     """Estimate the landmarks of every frame of SOURCE once and save them.
 
     SOURCE is a video file, an image or a folder of images. The recording (.poses.npz) can then be
@@ -43,7 +49,8 @@ def record(source: Path, output: Path | None, model: str, workers: int | None, o
         raise FormcheckError(f"{output}: the output name must end in .poses.npz")
     started = time.perf_counter()
     with progress_bar(f"estimating {source.name}") as update:
-        recording = estimate_recording(source, model=model, workers=workers, progress=update, wall=wall)
+        recording = estimate_recording(source, model=model, workers=workers, progress=update, wall=wall,
+                                       frame_rate=frame_rate)
     elapsed_s = time.perf_counter() - started
     save_recording(recording, output)
     _print_summary(recording, output, elapsed_s)

@@ -15,14 +15,15 @@ from formcheck.cli.batch import run_batch_with_progress
 from formcheck.cli.console import print_warning, progress_bars, stdout_console
 from formcheck.cli.history import db_option
 from formcheck.cli.options import FiniteFloat
-from formcheck.cli.record import exit_incomplete
+from formcheck.cli.record import exit_incomplete, frame_rate_option
 from formcheck.engine.outputs import History, Outputs
 from formcheck.engine.recorded import score_source
 from formcheck.engine.session import SessionInterrupted
-from formcheck.errors import ExitCode
+from formcheck.errors import ExitCode, SourceError
 from formcheck.judge.exercises import load_exercise
 from formcheck.outputs.sinks import SessionResult
 from formcheck.outputs.terminal_summary import score_rows
+from formcheck.sources.media import is_image_folder
 
 SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run directly, with its person mask for "
                     "exercises with wall checks): 'full', 'litert', 'lite' or 'heavy' if installed, or the path "
@@ -42,16 +43,21 @@ SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run direct
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="workers for pose estimation, one span of the clip each (processes; threads for litert; "
                    "default: one per core, up to 2); for a folder, clips scored at once")
+@frame_rate_option
 @db_option
 def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, sample_fps: float | None,
-          no_video: bool, model: str | None, workers: int | None, db: Path | None) -> None:
+          no_video: bool, model: str | None, workers: int | None, frame_rate: float | None, db: Path | None) -> None:
     """Score a recorded exercise: how long was it held in good form, and what broke it.
 
-    SOURCE is a video, a landmark recording (.poses.npz) or a folder of them: a folder is scored
-    as 'formcheck batch' scores it (one report folder per clip, summary.csv, resumable).
+    SOURCE is a video, a landmark recording (.poses.npz), a folder of images of one exercise
+    (see --frame-rate), or a folder of videos or recordings: that is scored as 'formcheck batch'
+    scores it (one report folder per clip, summary.csv, resumable).
     """
     exercise = load_exercise(exercise_name, profile=profile)
-    if source.is_dir():
+    if source.is_dir() and not is_image_folder(source):
+        if frame_rate is not None:
+            raise SourceError(f"{source}: --frame-rate is only for a folder of images, and this one holds videos "
+                              "or recordings")
         jobs = jobs_from_sources([source], exercise_name, profile)
         run_batch_with_progress(jobs, out_dir, LocalPool(workers), model=model, video=not no_video,
                                 sample_fps=sample_fps, history_db=db)
@@ -61,7 +67,8 @@ def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, 
         with progress_bars() as new_bar:
             outputs = dataclasses.replace(outputs, video_progress=new_bar(f"drawing {source.name}"))
             result = score_source(source, exercise, outputs, model=model, workers=workers, sample_fps=sample_fps,
-                                  video=not no_video, estimate_progress=new_bar(f"estimating {source.name}"))
+                                  video=not no_video, estimate_progress=new_bar(f"estimating {source.name}"),
+                                  frame_rate=frame_rate)
     except SessionInterrupted as stop:
         written = ", ".join(sorted(path.name for path in stop.result.files.values()))
         print_warning(f"interrupted: {written} written to {out_dir}")

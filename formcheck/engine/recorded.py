@@ -52,18 +52,21 @@ def wall_notes(exercise: Exercise, recording: Recording) -> list[str]:
 
 def score_source(source: str | Path, exercise: Exercise, outputs: Outputs, *, model: str | None = None,
                  workers: int | None = None, sample_fps: float | None = None, video: bool = True,
-                 estimate_progress: Progress | None = None) -> SessionResult:
+                 estimate_progress: Progress | None = None, frame_rate: float | None = None) -> SessionResult:
     """Estimate (or read) ``source``'s landmarks and run them through the engine into ``outputs``.
 
     ``video``: also draw the annotated video, over the source or the video a recording was made from.
+    ``frame_rate``: images per second of a folder of images. A single picture is refused: it cannot be timed.
     """
     source = Path(source)
     if not is_recording_path(source):  # a recording is scored in moments: nothing to overlap
         _import_in_background(_PLOTTING)
     recording = load_poses(source, model=model or SCORE_MODEL, workers=workers, progress=estimate_progress,
-                           sample_fps=sample_fps, wall=exercise.needs_wall)
+                           sample_fps=sample_fps, wall=exercise.needs_wall, frame_rate=frame_rate, for_timing=True)
     notes = wall_notes(exercise, recording)
-    if video:
+    if video and source.is_dir():
+        notes.append("No annotated video: the source is a folder of images.")
+    elif video:
         drawn_over = original_video(source, recording)
         if drawn_over is None:
             notes.append("No annotated video: the recording's original video was not found.")

@@ -16,12 +16,14 @@ from formcheck.sources.media import open_source
 
 def write_overlay(source: str | Path, recording: Recording, output: str | Path,
                   progress: Progress | None = None) -> Path:
-    """Decode ``source`` again and draw ``recording``'s landmarks (gated and smoothed) on it."""
+    """Decode ``source`` again (a folder of images at the frame rate it was recorded with) and draw
+    ``recording``'s landmarks (gated and smoothed) on it."""
     cleaner = Cleaner()
     poses = iter(recording.frames)
     fps = recording.meta.get("fps") or 30.0
+    images = open_source(source, frame_rate=recording.meta.get("frame_rate"))
     with VideoWriter(output, fps) as writer:
-        for done, (image, pose) in enumerate(zip(open_source(source), poses), start=1):
+        for done, (image, pose) in enumerate(zip(images, poses), start=1):
             pose = cleaner.update(pose)
             bgr = cv2.cvtColor(image.rgb, cv2.COLOR_RGB2BGR)
             draw_skeleton(bgr, pose)

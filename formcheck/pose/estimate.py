@@ -29,7 +29,14 @@ from formcheck.pose.estimators import DEFAULT_MODEL, releases_gil
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.recording import Recording, is_recording_path, load_recording, make_meta
 from formcheck.pose.stage import PoseStage
-from formcheck.sources.media import ImageSource, SourceInfo, VideoFileSource, open_source
+from formcheck.sources.media import (
+    IMAGE_SUFFIXES,
+    ImageSource,
+    SourceInfo,
+    VideoFileSource,
+    ends_early_message,
+    open_source,
+)
 
 Progress = Callable[[int, int | None], None]
 """``progress(frames_done, frames_total_or_None)``."""
@@ -86,12 +93,17 @@ class _WarmedSpan:
         yield from self._warmup
         yield from self._span
 
+    @property
+    def cut_short_at_s(self) -> float | None:
+        return self._span.cut_short_at_s
+
 
 def _estimate_span(stage: PoseStage, source: VideoFileSource | _WarmedSpan, start_s: float, worker_id: int, out,
                    stop: threading.Event | None = None) -> None:
     """Estimate one span of a clip, sending ``("frames" | "done" | "error", worker_id, payload)`` to ``out``.
 
     ``source`` may begin before ``start_s`` (wall warm-up): those frames feed the stage, not ``out``.
+    The payload of ``"done"`` is where the file's data ended inside the span (it was cut short), or ``None``.
     """
     try:
         batch: list[tuple[PoseFrame, object | None]] = []
@@ -107,7 +119,7 @@ def _estimate_span(stage: PoseStage, source: VideoFileSource | _WarmedSpan, star
                 batch = []
         if batch:
             out.put(("frames", worker_id, batch))
-        out.put(("done", worker_id, None))
+        out.put(("done", worker_id, source.cut_short_at_s))
     except Exception as exc:  # a crash in a worker must reach the user as a message, not a hang
         out.put(("error", worker_id, _error_payload(source.path, exc)))
     finally:
@@ -267,6 +279,7 @@ def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: 
     pairs: list[tuple[PoseFrame, object | None]] = []
     running = set(range(n_spans))
     error: tuple[str, str] | None = None
+    cuts_s: list[float] = []  # where the file's data ended, in the spans it ended in
     complete = False
     try:
         while running:
@@ -284,9 +297,14 @@ def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: 
                     progress(len(pairs), info.frame_count)
             elif kind == "done":
                 running.discard(wid)
+                if payload is not None:
+                    cuts_s.append(payload)
             else:
                 error = payload
                 break
+        if error is None and cuts_s:
+            # Every span read as far as the data goes: what came before the first cut is the clip.
+            error = ("SourceError", ends_early_message(path, min(cuts_s), info.duration_s))
         complete = error is None
     except KeyboardInterrupt:
         complete = False  # keep every frame the workers already sent
@@ -351,22 +369,30 @@ def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progres
         return result(False, str(exc))
     finally:
         stage.close()
+    if isinstance(source, VideoFileSource) and source.cut_short_at_s is not None:
+        return result(False, ends_early_message(source.path, source.cut_short_at_s, info.duration_s))
     return result(True)
 
 
 def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
-           progress: Progress | None = None, sample_fps: float | None = None, wall: bool = False) -> Recording:
+           progress: Progress | None = None, sample_fps: float | None = None, wall: bool = False,
+           frame_rate: float | None = None, for_timing: bool = False) -> Recording:
     """Estimate every frame of a video, image or folder once and return the recording.
 
     Video files use ``workers`` processes on contiguous spans (default: both cores); ``sample_fps``
     estimates at most that many frames per second of video. If interrupted (Ctrl-C) the frames
-    estimated so far are returned with ``meta["complete"] = False``. ``wall`` also finds the wall
-    line and the back's gap to it in every frame (for wall exercises such as the wall sit).
+    estimated so far are returned with ``meta["complete"] = False``; so are those of a file that
+    ends before its index says, with ``meta["error"]`` saying how much was read. ``wall`` also finds
+    the wall line and the back's gap to it in every frame (for wall exercises such as the wall sit).
+    ``frame_rate``: images per second of a folder of images. ``for_timing``: refuse, before any
+    work, a source that is a single picture (nothing to time).
     """
     path = Path(spec)
     if is_recording_path(path):
         raise SourceError(f"{path}: is already a landmark recording")
-    source = open_source(path)
+    source = open_source(path, frame_rate=frame_rate)
+    if for_timing:
+        _refuse_single_picture(path, source.info.frame_count)
     if isinstance(source, VideoFileSource):
         result = _estimate_video_parallel(path, model, workers or default_workers(), progress, sample_fps, wall)
     else:
@@ -380,12 +406,43 @@ def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = N
     if result.error:
         meta["error"] = result.error
     meta["sample_fps"] = sample_fps
+    if frame_rate is not None:
+        meta["frame_rate"] = frame_rate
     return Recording(result.frames, meta, result.walls)
 
 
+def _refuse_single_picture(path: Path, frame_count: int | None) -> None:
+    """A hold is timed between frames: one picture has no time in it, and would pass as a clean
+    session of 0 s (a photo scored "No faults. Well done")."""
+    if frame_count != 1:
+        return
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        raise SourceError(f"{path}: a single image cannot be timed; score a video, or a folder of images "
+                          "with --frame-rate")
+    if path.is_dir():
+        raise SourceError(f"{path}: the folder holds a single image, which cannot be timed; add the other "
+                          "images, or score a video")
+    if is_recording_path(path):
+        raise SourceError(f"{path}: the recording holds a single frame, which cannot be timed")
+    raise SourceError(f"{path}: a video of a single frame cannot be timed; score a longer video")
+
+
 def load_poses(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
-               progress: Progress | None = None, sample_fps: float | None = None, wall: bool = False) -> Recording:
-    """Raw landmarks of a recording (read instantly) or of a video/image source (estimated now)."""
+               progress: Progress | None = None, sample_fps: float | None = None, wall: bool = False,
+               frame_rate: float | None = None, for_timing: bool = False) -> Recording:
+    """Raw landmarks of a recording (read instantly) or of a video/image source (estimated now).
+
+    ``frame_rate`` and ``for_timing`` as for :func:`record`.
+    """
     if is_recording_path(spec):
-        return load_recording(spec)
-    return record(spec, model=model, workers=workers, progress=progress, sample_fps=sample_fps, wall=wall)
+        if frame_rate is not None:
+            raise SourceError(f"{spec}: --frame-rate is only for a folder of images (a recording has its "
+                              "frame times)")
+        recording = load_recording(spec)
+    else:
+        recording = record(spec, model=model, workers=workers, progress=progress, sample_fps=sample_fps,
+                           wall=wall, frame_rate=frame_rate, for_timing=for_timing)
+    if for_timing:
+        # Also a video whose header promised more frames than decode, and a recording of a picture.
+        _refuse_single_picture(Path(spec), len(recording))
+    return recording

@@ -8,7 +8,9 @@ iterator interface and describes itself with :class:`SourceInfo`. Errors are rai
 from __future__ import annotations
 
 import heapq
+import math
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -22,6 +24,9 @@ import numpy as np
 
 from formcheck.errors import CameraError, SourceError
 
+# Container durations in the real clips match their last frame's end within 0.1 s; decoding that stops
+# further than this (plus a frame) before the end the index promises means the file was cut short.
+ENDS_EARLY_TOLERANCE_S = 0.25
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".gif", ".mpg", ".mpeg", ".wmv"})
 
@@ -63,6 +68,10 @@ def fit_width(image_wh: tuple[int, int], max_width: int) -> tuple[int, int]:
 class VideoFileSource:
     """A video file decoded with PyAV; frame times are the container's presentation timestamps.
 
+    Frames come upright: a phone's portrait video is stored sideways with a display matrix saying
+    how to turn it, and that turn is applied here, so the image size in ``info``, the pose model,
+    the annotated video and the overlay all see what a player shows.
+
     Times are relative to the video stream's start, so a clip whose first frame is stamped 0.083 s
     starts at 0.0 here, and variable-frame-rate phone videos keep their real spacing.
     ``start_s``/``end_s`` select a contiguous span (used to split a clip between processes).
@@ -70,6 +79,9 @@ class VideoFileSource:
     so processes splitting a clip pick the same frames); the rest are decoded but not converted.
     ``threaded_decode`` lets FFmpeg decode ahead on other cores; turn it off when other decoders
     already keep every core busy, where its threads only cost time.
+
+    A file that ends before its own index says (a copy cut short) yields what decodes; after the
+    iteration ``cut_short_at_s`` is the time up to which it was read, else ``None``.
     """
 
     def __init__(self, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
@@ -112,32 +124,32 @@ class VideoFileSource:
         if not width or not height:
             self._container.close()
             raise SourceError(f"{self.path}: the video stream has no image size (corrupt header?)")
+        self.quarter_turns = _upright_quarter_turns(self.path)
+        if self.quarter_turns % 2:
+            width, height = height, width
         self.info = SourceInfo(self.path.name, width, height, fps, duration_s, count)
-        self._out_wh = None
+        self._out_wh = None  # (width, height) of the upright frames when scaled down
         if max_height is not None and height > max_height:
             out_w = round(width * max_height / height / 2) * 2
             self._out_wh = (out_w, max_height)
+        self.cut_short_at_s: float | None = None
 
     def __iter__(self) -> Iterator[VideoFrame]:
         """Frames in order; ``rgb`` holds BGR instead when the source was opened with ``bgr=True``."""
-        if self._out_wh:
-            w, h = self._out_wh
-            # Downscaled frames are for people to watch (the annotated video), not for the pose
-            # model: FFmpeg's fast bilinear scaler costs a third less than its default, 720p to 480p.
-            convert = lambda f: f.to_ndarray(format=self._format, width=w, height=h,  # noqa: E731
-                                             interpolation="FAST_BILINEAR")
-        else:
-            convert = lambda f: f.to_ndarray(format=self._format)  # noqa: E731
-
-        if self.start_s > 0:
-            # Seek to the keyframe before start_s, then drop frames until start_s is reached.
-            target = int(self.start_s / self._time_base) + self._start_pts
-            self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
+        convert = self._converter()
         index = 0 if self.start_s <= 0 else None
         yielded = 0
         last_slot = None
+        read_to_s = self.start_s  # the end of the last frame decoded in the span
+        failure = None
+        reached_end = False
         skipper = _UnsampledSkipper.for_stream(self) if self.sample_fps is not None else None
+        self.cut_short_at_s = None
         try:
+            if self.start_s > 0:
+                # Seek to the keyframe before start_s, then drop frames until start_s is reached.
+                target = int(self.start_s / self._time_base) + self._start_pts
+                self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
             for frame in self._decoded(skipper):
                 if frame.pts is None:
                     continue
@@ -150,7 +162,9 @@ class VideoFileSource:
                 if t_s < self.start_s - 1e-6:
                     continue
                 if self.end_s is not None and t_s >= self.end_s - 1e-6:
+                    reached_end = True
                     break
+                read_to_s = max(read_to_s, t_s + self._frame_interval_s)
                 if index is None:
                     # After a seek the frame number is not known from decoding; derive it from the
                     # timestamp and the nominal rate (callers that need exact indices start at 0).
@@ -165,13 +179,45 @@ class VideoFileSource:
                 index += 1
                 yielded += 1
         except av.error.FFmpegError as exc:
-            if yielded == 0:
+            if yielded == 0 and self.start_s <= 0:
                 raise SourceError(f"{self.path}: no decodable frames ({_first_line(exc)})") from None
-            # A truncated tail: keep what decoded, as a player would.
+            # The data ends before the index does (a copy cut short): keep what decoded, as a
+            # player would, and say so. A span that starts past the cut simply has nothing.
+            failure = exc
         finally:
             self._container.close()
         if yielded == 0 and self.start_s <= 0:
             raise SourceError(f"{self.path}: the video has no decodable frames")
+        if failure is not None or (not reached_end and self._ends_early(read_to_s)):
+            self.cut_short_at_s = read_to_s
+
+    def _converter(self):
+        """Decoded frame -> upright RGB (or BGR) array, scaled down when asked."""
+        fmt = self._format
+        if self._out_wh:
+            w, h = self._out_wh if self.quarter_turns % 2 == 0 else self._out_wh[::-1]
+            # Downscaled frames are for people to watch (the annotated video), not for the pose
+            # model: FFmpeg's fast bilinear scaler costs a third less than its default, 720p to 480p.
+            def to_array(f):
+                return f.to_ndarray(format=fmt, width=w, height=h, interpolation="FAST_BILINEAR")
+        else:
+            def to_array(f):
+                return f.to_ndarray(format=fmt)
+        turn = _CV2_TURNS.get(self.quarter_turns)
+        if turn is None:
+            return to_array
+        return lambda f: cv2.rotate(to_array(f), turn)
+
+    @property
+    def _frame_interval_s(self) -> float:
+        return 1.0 / self.info.fps if self.info.fps else 0.0
+
+    def _ends_early(self, read_to_s: float) -> bool:
+        """Whether decoding stopped clearly before the span's end (or the stream's, from its index)."""
+        expected_s = self.end_s if self.end_s is not None else self.info.duration_s
+        if not expected_s:
+            return False
+        return read_to_s < expected_s - ENDS_EARLY_TOLERANCE_S - self._frame_interval_s
 
     def _decoded(self, skipper: _UnsampledSkipper | None) -> Iterator:
         """Decoded frames in presentation order, without the ones ``skipper`` rules out."""
@@ -342,22 +388,42 @@ class CameraSource:
 
 
 class ImageSource:
-    """A still image, or a folder of images in name order, spaced ``frame_interval_s`` apart."""
+    """A still image (at 0 s), or a folder of images at the times they were taken.
 
-    def __init__(self, path: str | Path, frame_interval_s: float = 1.0) -> None:
+    A folder's times come from ``frame_rate`` (images per second, as they were taken or extracted:
+    image ``i`` is at ``i / frame_rate`` in name order) or, without it, from the file names, each of
+    which must then carry its time in one of the forms of :data:`TIMED_NAMES`; the images are
+    ordered by those times. A folder with neither is refused: guessing one image a second made a
+    6 s plank extracted at 5 fps a 23 s one.
+    """
+
+    def __init__(self, path: str | Path, frame_rate: float | None = None) -> None:
         self.path = Path(path)
+        if frame_rate is not None and not (math.isfinite(frame_rate) and frame_rate > 0):
+            raise SourceError(f"{self.path}: the frame rate must be a positive number of images per second, "
+                              f"got {frame_rate!r}")
         if self.path.is_dir():
-            self.files = sorted(p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-            if not self.files:
+            files = sorted(p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            if not files:
                 raise SourceError(f"{self.path}: folder contains no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
         else:
             _require_file(self.path)
-            self.files = [self.path]
-        self.frame_interval_s = frame_interval_s
+            if frame_rate is not None:
+                raise SourceError(f"{self.path}: --frame-rate is only for a folder of images")
+            files = [self.path]
+        if len(files) == 1:
+            self.files, self.times_s = files, [0.0]
+        elif frame_rate is not None:
+            self.files, self.times_s = files, [i / frame_rate for i in range(len(files))]
+        else:
+            self.files, self.times_s = _times_from_names(self.path, files)
         first = self._read(self.files[0])
         h, w = first.shape[:2]
         n = len(self.files)
-        self.info = SourceInfo(self.path.name, w, h, 1.0 / frame_interval_s, n * frame_interval_s, n)
+        span_s = self.times_s[-1] - self.times_s[0]
+        fps = frame_rate or ((n - 1) / span_s if span_s > 0 else None)
+        duration_s = self.times_s[-1] + 1.0 / fps if fps else None
+        self.info = SourceInfo(self.path.name, w, h, fps, duration_s, n)
 
     def _read(self, path: Path) -> np.ndarray:
         bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
@@ -366,18 +432,99 @@ class ImageSource:
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
     def __iter__(self) -> Iterator[VideoFrame]:
-        for i, path in enumerate(self.files):
-            yield VideoFrame(i, i * self.frame_interval_s, self._read(path))
+        for i, (path, t_s) in enumerate(zip(self.files, self.times_s)):
+            yield VideoFrame(i, t_s, self._read(path))
 
 
-def open_source(spec: str | int | Path, **options) -> VideoFileSource | CameraSource | ImageSource:
-    """Open a source from what a user typed: a camera index (``0``), a video, an image, or a folder of images."""
+TIMED_NAMES = (
+    # "t=1.200s", "clip_t=12s": seconds since the first image.
+    re.compile(r"(?<![0-9A-Za-z])t=(?P<s>\d+(?:\.\d+)?)s(?![0-9A-Za-z])"),
+    # "00-00-01.200", "frame 00:01:02.5": hours, minutes, seconds (a wall clock time works too).
+    re.compile(r"(?<!\d)(?P<h>\d{2})[-:](?P<m>[0-5]\d)[-:](?P<s>[0-5]\d(?:\.\d+)?)(?![\d:-])"),
+)
+"""The forms of a time in an image's file name (its stem), for folders given without a frame rate."""
+
+
+def name_time_s(name: str) -> float | None:
+    """The time an image's file name carries (see :data:`TIMED_NAMES`), or ``None``."""
+    stem = Path(name).stem
+    for pattern in TIMED_NAMES:
+        match = pattern.search(stem)
+        if match:
+            parts = match.groupdict()
+            return int(parts.get("h") or 0) * 3600 + int(parts.get("m") or 0) * 60 + float(parts["s"])
+    return None
+
+
+def _times_from_names(folder: Path, files: list[Path]) -> tuple[list[Path], list[float]]:
+    """The images ordered by the times in their names, from 0 s; refused unless every name has one."""
+    times = [name_time_s(p.name) for p in files]
+    untimed = [p.name for p, t in zip(files, times) if t is None]
+    if len(untimed) == len(files):
+        raise SourceError(f"{folder}: the images' times are unknown: pass --frame-rate FPS (the rate they "
+                          "were taken or extracted at), or name them by time (t=1.200s.jpg or 00-00-01.200.jpg)")
+    if untimed:
+        raise SourceError(f"{folder}: {untimed[0]} has no time in its name, unlike "
+                          f"{len(files) - len(untimed)} other images: rename it or pass --frame-rate FPS")
+    ordered = sorted(zip(times, files))
+    for (t0, p0), (t1, p1) in zip(ordered, ordered[1:]):
+        if t1 == t0:
+            raise SourceError(f"{folder}: {p0.name} and {p1.name} carry the same time ({t0:g} s)")
+    start_s = ordered[0][0]
+    return [p for _, p in ordered], [t - start_s for t, _ in ordered]
+
+
+def is_image_folder(path: str | Path) -> bool:
+    """A folder holding images and no videos or recordings: one source, not a batch of clips."""
+    path = Path(path)
+    if not path.is_dir():
+        return False
+    suffixes = {p.suffix.lower() for p in path.iterdir() if p.is_file()}
+    return bool(suffixes & IMAGE_SUFFIXES) and not suffixes & VIDEO_SUFFIXES and not any(
+        p.name.lower().endswith(".poses.npz") for p in path.iterdir())
+
+
+def open_source(spec: str | int | Path, frame_rate: float | None = None,
+                **options) -> VideoFileSource | CameraSource | ImageSource:
+    """Open a source from what a user typed: a camera index (``0``), a video, an image, or a folder of images.
+
+    ``frame_rate``: images per second of a folder of images (see :class:`ImageSource`).
+    """
     if isinstance(spec, int) or (isinstance(spec, str) and spec.strip().isdigit()):
         return CameraSource(int(spec))
     path = Path(spec)
     if path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES:
-        return ImageSource(path, **{k: v for k, v in options.items() if k == "frame_interval_s"})
+        return ImageSource(path, frame_rate)
+    if frame_rate is not None:
+        raise SourceError(f"{path}: --frame-rate is only for a folder of images (a video has its own frame times)")
     return VideoFileSource(path, **{k: v for k, v in options.items() if k in ("start_s", "end_s", "sample_fps")})
+
+
+# Counter-clockwise quarter turns -> the OpenCV rotation doing them.
+_CV2_TURNS = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_CLOCKWISE}
+
+
+def _upright_quarter_turns(path: Path) -> int:
+    """Counter-clockwise quarter turns (0-3) that make the stored frames upright.
+
+    The display matrix is container side data that PyAV only exposes on decoded frames
+    (``VideoFrame.rotation``: the counter-clockwise angle a player turns the frame by; a phone's
+    portrait video says -90), so the first frame is decoded, from a container of its own. Mirroring
+    in the matrix is not applied: phones do not write it.
+    """
+    try:
+        with av.open(str(path)) as container:
+            for frame in container.decode(video=0):
+                return round(frame.rotation / 90) % 4
+    except (av.error.FFmpegError, ValueError):  # unreadable here: the main decode reports it
+        return 0
+    return 0
+
+
+def ends_early_message(path: str | Path, read_s: float, duration_s: float | None) -> str:
+    """The one line for a video whose data ends before its index says it does."""
+    of = f" of {duration_s:.1f} s" if duration_s else ""
+    return f"{path}: read {read_s:.1f} s{of}: the file ends early"
 
 
 def _require_file(path: Path) -> None:
