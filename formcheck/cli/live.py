@@ -220,6 +220,7 @@ def _live_routine(routine_name: str, profile: str | None, out_dir: Path | None, 
                 exercise = exercises[turn]
                 options = CoachOptions(countdown_s=settings.countdown_s, max_seconds=settings.max_seconds,
                                        stop_at_target=True, headline=_headline(plan, turn))
+                rig.speaker.say(_spoken(plan, turn))
                 history = History(settings.db, planned.step.spec.profile or profile, live=True,
                                   source=rig.source.info.name, warn=print_warning)
                 done = run_live_set(rig, exercise, out_root / f"{n:02d}-{exercise.name}-set{turn.set_number}",
@@ -233,6 +234,7 @@ def _live_routine(routine_name: str, profile: str | None, out_dir: Path | None, 
                     ended_by = "source ended"
                     break
                 if n < len(turns) and turn.rest_after_s > 0:
+                    rig.speaker.say(f"Rest {turn.rest_after_s:g} seconds")
                     action = rest_on_screen(rig.capture, rig.screen, turn.rest_after_s,
                                             headline="Next: " + _headline(plan, turns[n], with_note=True))
                     if action in (Action.QUIT, Action.CLOSED):
@@ -263,6 +265,14 @@ def _headline(plan: TodayPlan, turn: Turn, with_note: bool = False) -> str:
     text = (f"Step {planned.step.number} of {len(plan.steps)}: {planned.side_title(side)}\nset {turn.set_number} "
             f"of {spec.sets} - {'hold ' if spec.unit == 's' else ''}{format_target(side.target, spec.unit)}")
     return f"{text}\n{spec.note}" if with_note and spec.note else text
+
+
+def _spoken(plan: TodayPlan, turn: Turn) -> str:
+    """What --voice says as a set begins: ``Glute bridge. Set 1 of 2. 8 reps.``"""
+    planned, side = plan.at(turn)
+    spec = planned.step.spec
+    target = f"hold {side.target:g} seconds" if spec.unit == "s" else format_target(side.target, spec.unit)
+    return f"{planned.side_title(side)}. Set {turn.set_number} of {spec.sets}. {target}."
 
 
 def _achieved(score: Score) -> float:
