@@ -3,7 +3,8 @@
 Each step names an exercise as people type it, one target (``hold_s`` seconds in good form, or
 ``reps`` good repetitions), how many sets, the rest after each set, and optionally a progression
 rule in the target's own unit. Like the exercise files, every model refuses unknown fields and NaN
-or infinity, and whole numbers must be whole numbers (``reps = 8.5`` is refused, not rounded).
+or infinity, and a number must be written as one: ``reps = 8.5`` is refused, not rounded, and
+``hold_s = "30"`` or ``rest_s = true`` is refused, not converted.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ class ProgressionSpec(_Strict):
     days on which every set of the step met the target of that day, never above ``up_to_s``
     (or ``up_to_reps``)."""
 
-    raise_by_s: float | None = Field(default=None, gt=0, description="seconds added each time (hold steps)")
-    up_to_s: float | None = Field(default=None, gt=0, description="the highest hold target, seconds (hold steps)")
+    raise_by_s: float | None = Field(default=None, gt=0, strict=True,
+                                     description="seconds added each time (hold steps)")
+    up_to_s: float | None = Field(default=None, gt=0, strict=True,
+                                  description="the highest hold target, seconds (hold steps)")
     raise_by_reps: int | None = Field(default=None, ge=1, strict=True, description="reps added each time (rep steps)")
     up_to_reps: int | None = Field(default=None, ge=1, strict=True, description="the highest rep target (rep steps)")
     after_days: int = Field(ge=1, le=MAX_AFTER_DAYS, strict=True,
@@ -63,10 +66,11 @@ class StepSpec(_Strict):
     exercise: str = Field(min_length=1, description="any name formcheck accepts, e.g. 'wall sit', 'bird dog'")
     side: Literal["left", "right", "both"] | None = Field(
         default=None, description="for exercises done one side at a time")
-    hold_s: float | None = Field(default=None, gt=0, description="seconds to hold in good form (hold exercises)")
+    hold_s: float | None = Field(default=None, gt=0, strict=True,
+                                 description="seconds to hold in good form (hold exercises)")
     reps: int | None = Field(default=None, ge=1, strict=True, description="good repetitions (rep exercises)")
     sets: int = Field(default=1, ge=1, le=MAX_SETS, strict=True)
-    rest_s: float = Field(default=60.0, ge=0, le=MAX_REST_S, description="rest after each set, seconds")
+    rest_s: float = Field(default=60.0, ge=0, le=MAX_REST_S, strict=True, description="rest after each set, seconds")
     profile: str | None = Field(default=None, min_length=1, description="calibration profile name or .toml file")
     note: str = Field(default="", description="shown to the patient with the step")
     progression: ProgressionSpec | None = None
