@@ -132,6 +132,55 @@ def test_todays_target_is_the_exercises_target_for_the_session(tmp_path):
     assert [(e.name, e.reps.min_count) for e in loaded] == [("bird_dog_left", 4), ("bird_dog_right", 4)]
 
 
+# -- a routine on a stand-in camera and window -----------------------------------------------------
+
+class _Source:
+    info = SourceInfo("fake", 4, 4, 30.0, None, None, True)
+
+
+def _routine_run(tmp_path: Path, keys: dict):
+    from formcheck.cli.live import LiveRig, LiveSettings, run_routine
+
+    path = tmp_path / "r.toml"
+    path.write_text('name = "r"\n[[steps]]\nexercise = "plank"\nhold_s = 10\nsets = 2\nrest_s = 30\n'
+                    '[[steps]]\nexercise = "pelvic tilt"\nhold_s = 4\n')
+    plan = plan_today(read_routine(path), None)
+    exercises = {turn: exercise_for(*plan.at(turn)) for turn in plan.turns()}
+    db = tmp_path / "history.sqlite3"
+    settings = LiveSettings("fake", False, "none", 0.0, None, None, None, db)
+    screen = _Screen(keys)
+    with LatestFrameCapture(_frames(100_000)) as capture:
+        rig = LiveRig(_Source(), True, screen, Voice(enabled=False), "none", capture,
+                      {False: PoseStage.around(_Nobody())})
+        run = run_routine(rig, plan, exercises, settings, tmp_path / "out")
+    with HistoryStore.open(db) as store:
+        rows = store.sessions(newest_first=False)
+    return run, screen, rows
+
+
+def test_each_set_ends_on_n_rests_come_between_and_every_set_is_stored(tmp_path):
+    run, screen, rows = _routine_run(tmp_path, {i: Action.NEXT for i in range(4, 400, 4)})
+    assert run.ended_by == "done" and run.error is None
+    assert [t.set_number for t in run.log.plan.turns()] == [1, 2, 1]
+    assert all(run.log.outcome(t).ended_by == "next" for t in run.log.plan.turns())
+    rests = [status.rest_s for _, status in screen.shown if status.rest_s is not None]
+    assert rests and max(rests) <= 30  # shown between the sets, skipped by the next 'n'
+    assert [(r.exercise, r.target_min_s, r.finished) for r in rows] == \
+        [("forearm_plank", 10, True), ("forearm_plank", 10, True), ("pelvic_tilt", 4, True)]
+    assert [s.text() for s in run.log.summary()] == ["0.0 s, 0.0 s of 10 s (0 of 2 sets met)",
+                                                     "0.0 s of 4 s (0 of 1 set met)"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == \
+        ["01-forearm_plank-set1", "02-forearm_plank-set2", "03-pelvic_tilt-set1"]
+
+
+def test_q_ends_the_routine_early_and_keeps_the_set_done(tmp_path):
+    run, _, rows = _routine_run(tmp_path, {5: Action.QUIT})
+    assert run.ended_by == "quit" and run.error is None
+    assert run.log.next_turn() == run.log.plan.turns()[1]
+    assert [(r.exercise, r.finished) for r in rows] == [("forearm_plank", True)]
+    assert [s.text() for s in run.log.summary()][1] == "not done (target 4 s, 1 set)"
+
+
 # -- the command ---------------------------------------------------------------------------------
 
 def _run(args: list[str], env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -189,5 +238,5 @@ def test_live_routine_runs_each_step_and_stores_each_set(xvfb, tmp_path):
     assert all(r.finished for r in rows.values())
     assert rows["wall_sit"].target_min_s == 3 and rows["wall_sit"].valid_s == pytest.approx(wall["valid_s"], abs=1e-3)
     assert rows["wall_sit"].report_path == str(out / sets[0] / "report.html")
-    assert "1 of 1 sets met" in done.stdout and "Wall sit" in done.stdout and "Forearm plank" in done.stdout
+    assert "1 of 1 set met" in done.stdout and "Wall sit" in done.stdout and "Forearm plank" in done.stdout
     assert "ended early" not in done.stdout

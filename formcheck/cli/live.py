@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,45 +210,9 @@ def _live_routine(routine_name: str, profile: str | None, out_dir: Path | None, 
     exercises = {turn: exercise_for(*plan.at(turn), default_profile=profile) for turn in turns}
     check_display()
     out_root = out_dir or default_out_dir(f"routine-{name_key(routine.name)}")
-    log = RoutineLog(plan)
-    ended_by, error = "done", None
     with open_rig(settings, f"formcheck - {routine.name}", list(exercises.values())) as rig:
-        assert rig.capture is not None
-        try:
-            for n, turn in enumerate(turns, start=1):
-                planned, _ = plan.at(turn)
-                exercise = exercises[turn]
-                options = CoachOptions(countdown_s=settings.countdown_s, max_seconds=settings.max_seconds,
-                                       stop_at_target=True, headline=_headline(plan, turn))
-                rig.speaker.say(_spoken(plan, turn))
-                history = History(settings.db, planned.step.spec.profile or profile, live=True,
-                                  source=rig.source.info.name, warn=print_warning)
-                done = run_live_set(rig, exercise, out_root / f"{n:02d}-{exercise.name}-set{turn.set_number}",
-                                    options, history)
-                log.record(turn, SetOutcome(_achieved(done.saved.score), done.result.ended_by,
-                                            done.saved.files.get("report.html")))
-                if done.result.ended_by not in _SET_DONE:
-                    ended_by, error = done.result.ended_by, done.result.error
-                    break
-                if rig.capture.exhausted:
-                    ended_by = "source ended"
-                    break
-                if n < len(turns) and turn.rest_after_s > 0:
-                    rig.speaker.say(f"Rest {turn.rest_after_s:g} seconds")
-                    action = rest_on_screen(rig.capture, rig.screen, turn.rest_after_s,
-                                            headline="Next: " + _headline(plan, turns[n], with_note=True))
-                    if action in (Action.QUIT, Action.CLOSED):
-                        ended_by = "quit" if action is Action.QUIT else "window closed"
-                        break
-                    if rig.capture.exhausted:
-                        ended_by = "source ended"
-                        break
-        except KeyboardInterrupt:
-            ended_by = "interrupted"
-        except FormcheckError as exc:  # the window or camera lost during a rest: keep what was done
-            ended_by, error = "failed", exc
-    if log.next_turn() is None and error is None and ended_by != "interrupted":
-        ended_by = "done"  # the last set ended as the clip did: nothing was left undone
+        run = run_routine(rig, plan, exercises, settings, out_root, profile)
+    log, ended_by, error = run.log, run.ended_by, run.error
     _print_routine_summary(stdout_console(), log, ended_by, out_root)
     if error is not None:
         print_warning(f"{error}; the sets done so far are saved in {out_root}")
@@ -256,6 +220,60 @@ def _live_routine(routine_name: str, profile: str | None, out_dir: Path | None, 
     if ended_by == "interrupted":
         print_warning(f"interrupted: the sets done so far are saved in {out_root}")
         sys.exit(ExitCode.INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class RoutineRun:
+    log: RoutineLog                 # each set done, with its outcome
+    ended_by: str                   # "done", or why it ended early: "quit", "window closed", "source ended", ...
+    error: FormcheckError | None    # a camera, model or window failure that ended it
+
+
+def run_routine(rig: LiveRig, plan: TodayPlan, exercises: Mapping[Turn, Exercise], settings: LiveSettings,
+                out_root: Path, profile: str | None = None) -> RoutineRun:
+    """Each turn of ``plan`` (one set of one side of one step) through :func:`run_live_set` on the
+    open rig, with a rest over the camera after it; q, closing the window, the camera or video
+    ending, or a failure ends the routine, and every set done so far stays saved."""
+    assert rig.capture is not None, "run_routine needs an open rig"
+    turns = plan.turns()
+    log = RoutineLog(plan)
+    ended_by, error = "done", None
+    try:
+        for n, turn in enumerate(turns, start=1):
+            planned, _ = plan.at(turn)
+            exercise = exercises[turn]
+            options = CoachOptions(countdown_s=settings.countdown_s, max_seconds=settings.max_seconds,
+                                   stop_at_target=True, headline=_headline(plan, turn))
+            rig.speaker.say(_spoken(plan, turn))
+            history = History(settings.db, planned.step.spec.profile or profile, live=True,
+                              source=rig.source.info.name, warn=print_warning)
+            done = run_live_set(rig, exercise, out_root / f"{n:02d}-{exercise.name}-set{turn.set_number}",
+                                options, history)
+            log.record(turn, SetOutcome(_achieved(done.saved.score), done.result.ended_by,
+                                        done.saved.files.get("report.html")))
+            if done.result.ended_by not in _SET_DONE:
+                ended_by, error = done.result.ended_by, done.result.error
+                break
+            if rig.capture.exhausted:
+                ended_by = "source ended"
+                break
+            if n < len(turns) and turn.rest_after_s > 0:
+                rig.speaker.say(f"Rest {turn.rest_after_s:g} seconds")
+                action = rest_on_screen(rig.capture, rig.screen, turn.rest_after_s,
+                                        headline="Next: " + _headline(plan, turns[n], with_note=True))
+                if action in (Action.QUIT, Action.CLOSED):
+                    ended_by = "quit" if action is Action.QUIT else "window closed"
+                    break
+                if rig.capture.exhausted:
+                    ended_by = "source ended"
+                    break
+    except KeyboardInterrupt:
+        ended_by = "interrupted"
+    except FormcheckError as exc:  # the window or camera lost during a rest: keep what was done
+        ended_by, error = "failed", exc
+    if log.next_turn() is None and error is None and ended_by != "interrupted":
+        ended_by = "done"  # the last set ended as the clip did: nothing was left undone
+    return RoutineRun(log, ended_by, error)
 
 
 def _headline(plan: TodayPlan, turn: Turn, with_note: bool = False) -> str:

@@ -151,10 +151,11 @@ class SideSummary:
     def text(self) -> str:
         """``"45.0 s, 38.2 s of 45 s (1 of 2 sets met)"``; ``"not done (target 45 s)"``."""
         target = format_target(self.target, self.unit)
+        sets = f"{self.sets} set{'' if self.sets == 1 else 's'}"
         if not self.achieved:
-            return f"not done (target {target}, {self.sets} sets)"
+            return f"not done (target {target}, {sets})"
         done = ", ".join(f"{a:.1f} s" if self.unit == "s" else f"{int(a)}" for a in self.achieved)
-        return f"{done} of {target} ({self.met_sets} of {self.sets} sets met)"
+        return f"{done} of {target} ({self.met_sets} of {sets} met)"
 
 
 class RoutineLog:
