@@ -61,7 +61,7 @@ def _speed_demo() -> dict:
         required_landmarks=["hip"], entry={"cue": "c", "conditions": [
             {"kind": "speed", "points": ["hip"], "per": "leg", "max": "still"}]},
         checks=[{"id": "x", "cue": "c", "kind": "joint_angle", "points": ["shoulder", "hip", "knee"], "min": "a"}],
-        hold={"min_s": 1, "max_s": 2},
+        safety_checks=["x"], hold={"min_s": 1, "max_s": 2},
         thresholds={"w": {"unit": "body", "bounds": [0, 1], "about": "a"},
                     "a": {"unit": "deg", "bounds": [0, 180], "about": "a"},
                     "still": {"unit": "body_per_s", "bounds": [0, 1], "about": "a"}})

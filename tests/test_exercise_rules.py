@@ -1,16 +1,22 @@
 """Hand-built poses: good form passes, each fault fails the right check, views and mirroring."""
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 import formcheck.judge.exercises.checks as checks_module
 import formcheck.judge.exercises.exercise as exercise_module
-from formcheck.judge.exercises import EvalContext, Status, load_exercise
+from formcheck.judge.exercises import EvalContext, Status, list_exercises, load_exercise
+from formcheck.judge.exercises.exercise_file import ExerciseFile
+from formcheck.judge.scoring import classify
+from formcheck.judge.timer import FrameState
 from formcheck.pose.landmarks import Landmark
 from tests.posebuild import WH, frame, moved, side_view
 
 # Wall sit facing right: back on a wall at x = 250, thighs level, shins upright, heel under the knee.
+REPO = Path(__file__).resolve().parents[1]
 WALL_SIT = {
     "shoulder": (300, 300), "hip": (300, 600), "knee": (600, 600), "ankle": (620, 900),
     "heel": (590, 930), "foot_index": (700, 930),
@@ -106,12 +112,60 @@ def test_front_view_asks_to_turn(wall_sit):
     assert {r.status for r in ev.results} == {Status.CANNOT_SEE}
 
 
-def test_missing_landmark_means_cannot_see_never_a_guess(wall_sit):
-    pose = {k: v for k, v in WALL_SIT.items() if k not in ("heel", "foot_index")}
+def test_a_missing_required_landmark_means_cannot_see_never_a_guess(wall_sit):
+    # The ankle is read by the entry conditions: without it nothing about the frame can be judged.
+    pose = {k: v for k, v in WALL_SIT.items() if k != "ankle"}
     ev = wall_sit.evaluate(side_view(pose), WALL)
     assert not ev.in_position and not ev.view_ok
-    assert "heel" in ev.cue
+    assert "ankle" in ev.cue
     assert all(r.status is Status.CANNOT_SEE for r in ev.results)
+
+
+def test_an_unseen_safety_check_blanks_the_frame_and_says_what_it_cannot_see(wall_sit):
+    # Heel and toes out of the picture: heel_not_behind_knee (knees over the ankles, a safety check)
+    # cannot be measured, so the frame cannot count; the checks that read neither still judge.
+    pose = {k: v for k, v in WALL_SIT.items() if k not in ("heel", "foot_index")}
+    f = side_view(pose)
+    ev = wall_sit.evaluate(f, WALL)
+    assert ev.in_position and ev.view_ok
+    assert ev.result("heel_not_behind_knee").status is Status.CANNOT_SEE and ev.result("heel_not_behind_knee").safety
+    assert set(ev.unseen) == {"heel_not_behind_knee", "heel_not_too_far_ahead", "knees_behind_toes"}
+    assert ev.unseen_safety == ("heel_not_behind_knee",)
+    assert ev.result("shins_vertical").status is Status.PASS and ev.result("back_against_wall").status is Status.PASS
+    assert classify(f, ev) is FrameState.CANNOT_SEE
+    assert ev.cue == "Cannot see your left heel: heel not behind knee is not checked"
+
+
+# Hook lying, side-on, shoulders at the left: knee angle 86 degrees, trunk and feet level.
+HOOK_LYING = {"shoulder": (200, 600), "elbow": (260, 620), "wrist": (330, 620), "hip": (500, 600), "knee": (650, 450),
+              "ankle": (780, 600), "heel": (770, 615), "foot_index": (860, 615)}
+
+
+@pytest.mark.parametrize("hidden, words", [(("foot_index",), "left foot index"),
+                                            (("heel", "foot_index"), "left heel and left foot index")])
+def test_an_unseen_other_check_leaves_the_frame_valid_and_says_so(hidden, words):
+    # Issue #21: a pelvic tilt with the feet past the frame edge. feet_flat is not a safety check
+    # (hips_down and knees_bent are, and they pass), so the frame is valid; never a silent pass: the
+    # check reads cannot see, the frame is not "all pass" and the cue names what is not seen.
+    tilt = load_exercise("pelvic_tilt")
+    f = side_view({k: v for k, v in HOOK_LYING.items() if k not in hidden})
+    ev = tilt.evaluate(f)
+    assert ev.in_position and ev.view_ok
+    assert ev.unseen == ("feet_flat",) and ev.unseen_safety == () and ev.failing == ()
+    assert [r.status for r in ev.results if r.safety] == [Status.PASS, Status.PASS]
+    assert classify(f, ev) is FrameState.VALID and not ev.all_pass
+    assert ev.cue == f"Cannot see your {words}: feet flat is not checked"
+    assert classify(side_view(HOOK_LYING), tilt.evaluate(side_view(HOOK_LYING))) is FrameState.VALID
+
+
+def test_a_failing_check_is_a_fault_even_while_another_cannot_be_seen(wall_sit):
+    # Shins leaning forward (a fault) with the toes out of the picture: the fault is said first.
+    pose = moved({k: v for k, v in WALL_SIT.items() if k != "foot_index"}, knee=(720, 600))
+    f = side_view(pose)
+    ev = wall_sit.evaluate(f, WALL)
+    assert "knees_behind_toes" in ev.unseen and ev.failing
+    assert classify(f, ev) is FrameState.FAULT
+    assert ev.cue == ev.result(ev.failing[0]).cue
 
 
 @pytest.mark.parametrize("change", [{}, dict(shoulder=(300, 150), hip=(300, 450)), dict(knee=(720, 600))])
@@ -237,3 +291,39 @@ def test_a_lifted_far_foot_fails_both_feet_down_and_a_hidden_one_reads_level(wal
     missing[Landmark.right_ankle] = True  # behind the near leg, as MediaPipe reports a side view
     ev = wall_sit.evaluate(hidden.replace(missing=missing), WALL)
     assert ev.result("both_feet_down").status is Status.PASS and ev.all_pass
+
+
+def _bird_dog_file() -> dict:
+    import tomllib
+    return tomllib.loads((REPO / "poses" / "bird_dog.toml").read_text())
+
+
+@pytest.mark.parametrize("safety, message", [
+    ([], "safety_checks"),
+    (["back_straight"], "'back_straight' is not a check of this exercise"),
+    (["arm_at_shoulder_height"], "is a reach check"),
+    (["back_level", "back_level"], "listed twice"),
+])
+def test_safety_checks_must_name_per_frame_checks_of_the_exercise(safety, message):
+    data = _bird_dog_file()
+    data["safety_checks"] = safety
+    with pytest.raises(ValidationError, match=message):
+        ExerciseFile.model_validate(data)
+
+
+def test_every_bundled_exercise_declares_its_safety_checks():
+    for info in list_exercises():
+        spec = load_exercise(info.name).spec
+        assert spec.safety_checks and set(spec.safety_checks) <= {c.id for c in spec.checks}, info.name
+
+
+def test_met_if_unseen_is_for_rep_phases_and_never_for_a_whole_phase():
+    data = _bird_dog_file()
+    data["checks"][0]["met_if_unseen"] = True
+    with pytest.raises(ValidationError, match="'met_if_unseen' is for rep-phase conditions only"):
+        ExerciseFile.model_validate(data)
+    data = _bird_dog_file()
+    for cond in data["reps"]["phases"][1]["conditions"]:
+        cond["met_if_unseen"] = True
+    with pytest.raises(ValidationError, match="would be entered on nothing seen"):
+        ExerciseFile.model_validate(data)

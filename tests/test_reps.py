@@ -171,3 +171,39 @@ def test_the_summary_line_names_done_good_and_target():
     assert score.reps_text() == "2 done, 1 good (target 8-12)"
     hold = Score("forearm_plank", "Forearm plank", (20, 60), 7.0, HoldSummary(0.0, 0.0, 0, (), None), [], {})
     assert hold.reps_text() is None
+
+
+def _reach_rep(top: list[str]) -> tuple:
+    """One rep whose top frames read the reach check ``arm`` as "fail", "pass" or "unseen"."""
+    counter = RepCounter(("tabletop", "extended"), grace_s=0.5, reach_checks=frozenset({"arm"}))
+    frames = [("tabletop", "")] + [("extended", r) for r in top] + [("tabletop", "")]
+    for i, (phase, reading) in enumerate(frames):
+        counter.update(i * 0.1, phase, F if reading == "fail" else V, ("arm",) if reading == "fail" else (),
+                       ("arm",) if reading == "pass" else (), ("arm",) if reading == "unseen" else ())
+    (rep,) = counter.finish()
+    return rep.faults, rep.unseen, rep.good
+
+
+def test_a_reach_that_leaves_the_picture_at_the_top_never_faults_the_rep():
+    # Issue #21: a bird dog's hand rising past the frame edge at the top of the reach. Seen low on
+    # the way up, then unseen: the reach may well have been reached, so no fault; the rep says it
+    # was not seen instead of calling it good silently.
+    assert _reach_rep(["fail", "fail", "unseen", "unseen", "unseen"]) == ((), ("arm",), True)
+    # Unseen the whole top: the same.
+    assert _reach_rep(["unseen"] * 4) == ((), ("arm",), True)
+    # Seen reached, then out of the picture: met, nothing unseen to report.
+    assert _reach_rep(["fail", "pass", "unseen", "unseen"]) == ((), (), True)
+    # Seen through the whole top and never reached: still a fault.
+    assert _reach_rep(["fail"] * 4) == (("arm",), (), False)
+
+
+def test_the_exercise_starts_when_the_first_rep_does():
+    # Lying in the first phase is setting up; leaving it starts the exercise, and it stays started.
+    counter = RepCounter(("down", "up"))
+    started = [counter.update(i * 0.1, p, V) and counter.started
+               for i, p in enumerate(["down", "down", "down", None, "up", None, "down", "down"])]
+    assert started == [False, False, False, True, True, True, True, True]
+    # Joined mid-rep (never seen in the first phase): not started until a rep is.
+    counter = RepCounter(("down", "up"))
+    assert [counter.update(i * 0.1, p, V) and counter.started for i, p in enumerate(["up", None, "down"])] == \
+        [False, False, False]

@@ -17,6 +17,11 @@ that sequence into repetitions:
 * Reach checks (``reach_checks``, declared ``reach = true``: depth, height) ask how far the rep
   went, so they fault a rep only if they never passed during its top. On the way there the body is in
   the last phase before it is deep enough; that is the movement, not a fault.
+* A reach check that could not be seen during part of the top (a bird dog's hand past the frame
+  edge at the top of the reach) and never passed does not fault the rep: the part of the top that
+  would show the reach was not seen, and failing it would blame the person for the camera. The rep
+  lists it in ``unseen`` instead, so the report says the reach was not seen rather than good. Only a
+  reach seen failing through the whole top faults the rep.
 
 With ``alternate`` (two phases and no rest between them, as cat-cow flows cow, cat, cow, cat), a
 rep is two consecutive phase visits, whichever phase comes first: the first visit starts it, the
@@ -47,6 +52,7 @@ class Rep:
     end_s: float            # back in the first phase
     faults: tuple[str, ...]  # checks that failed during the rep for longer than fault_min_s at a time
     good: bool
+    unseen: tuple[str, ...] = ()  # reach checks not seen passing and not seen for part of the top
 
     @property
     def top_s(self) -> float:
@@ -72,11 +78,12 @@ class _Current:
     faults: set[str] = field(default_factory=set)               # checks with a run longer than fault_min_s
     reach_failed: set[str] = field(default_factory=set)         # reach checks seen failing at the top
     reach_met: set[str] = field(default_factory=set)            # reach checks seen passing at the top
+    reach_unseen: set[str] = field(default_factory=set)         # reach checks that could not be seen at the top
 
 
 @dataclass
 class RepCounter:
-    """``counter.update(t_s, phase, state, failing, passing) -> RepSnapshot`` per frame, then ``finish()``."""
+    """``counter.update(t_s, phase, state, failing, passing, unseen) -> RepSnapshot`` per frame, then ``finish()``."""
 
     phases: Sequence[str]
     hold_s: float = 0.0
@@ -97,15 +104,22 @@ class RepCounter:
         self._ready = False            # seen in the first phase since the last rep (or the start)
         self._first_seen_s = 0.0       # time of the latest frame in the first phase
         self._away_since: float | None = None
-        # The previous frame: time, phase index, state, failing and passing check ids.
-        self._prev: tuple[float, int | None, FrameState, tuple[str, ...], tuple[str, ...]] | None = None
+        # The previous frame: time, phase index, state, failing, passing and unseen check ids.
+        self._prev: tuple[float, int | None, FrameState, tuple[str, ...], tuple[str, ...], tuple[str, ...]] \
+            | None = None
 
     @property
     def reps(self) -> tuple[Rep, ...]:
         return tuple(self._reps)
 
+    @property
+    def started(self) -> bool:
+        """Whether the exercise has begun: a rep is under way or done. Before that the person is
+        setting up (lying still before the first clamshell is not yet the exercise)."""
+        return bool(self._reps) or self._current is not None
+
     def update(self, t_s: float, phase: str | None, state: FrameState,
-               failing: Sequence[str] = (), passing: Sequence[str] = ()) -> RepSnapshot:
+               failing: Sequence[str] = (), passing: Sequence[str] = (), unseen: Sequence[str] = ()) -> RepSnapshot:
         if phase is not None and phase not in self._index:
             raise ValueError(f"unknown rep phase {phase!r}; phases: {list(self.phases)}")
         stage = self._index.get(phase) if phase is not None else None
@@ -115,7 +129,7 @@ class RepCounter:
                 raise ValueError(f"frame times must not go back: {t_s} after {prev_t}")
             self._interval(t_s, *self._prev)
         self._observe(t_s, stage, state)
-        self._prev = (t_s, stage, FrameState(state), tuple(failing), tuple(passing))
+        self._prev = (t_s, stage, FrameState(state), tuple(failing), tuple(passing), tuple(unseen))
         return self._snapshot(t_s)
 
     def finish(self, end_s: float | None = None) -> tuple[Rep, ...]:
@@ -132,8 +146,8 @@ class RepCounter:
 
     # -- internals ---------------------------------------------------------------------------
     def _interval(self, end_s: float, start_s: float, stage: int | None, state: FrameState,
-                  failing: tuple[str, ...], passing: tuple[str, ...]) -> None:
-        """Attribute ``[start_s, end_s)`` to the earlier frame (the last four arguments are its own):
+                  failing: tuple[str, ...], passing: tuple[str, ...], unseen: tuple[str, ...]) -> None:
+        """Attribute ``[start_s, end_s)`` to the earlier frame (the last five arguments are its own):
         fault time, the reach checks' outcome at the top, and the top's extent."""
         rep = self._current
         if rep is None:
@@ -142,6 +156,7 @@ class RepCounter:
         if at_top:
             rep.reach_failed.update(c for c in failing if c in self.reach_checks)
             rep.reach_met.update(c for c in passing if c in self.reach_checks)
+            rep.reach_unseen.update(c for c in unseen if c in self.reach_checks)
         failing = tuple(c for c in failing if c not in self.reach_checks)
         # Like the report's fault spans, with the rep's own bar: a check failing for no longer than
         # fault_min_s at a time is a flicker (a threshold crossed on the way up and again on the way
@@ -208,9 +223,11 @@ class RepCounter:
     def _complete(self, rep: _Current, t_s: float) -> None:
         """Count ``rep`` (which has reached its top) as ending at ``t_s``; the caller moves on."""
         assert rep.top_start_s is not None and rep.top_end_s is not None
-        faults = tuple(sorted(rep.faults | (rep.reach_failed - rep.reach_met)))
+        not_reached = rep.reach_failed - rep.reach_met
+        faults = tuple(sorted(rep.faults | (not_reached - rep.reach_unseen)))
+        unseen = tuple(sorted(rep.reach_unseen - rep.reach_met))
         good = not faults and rep.top_end_s - rep.top_start_s >= self.hold_s - _EPS_S
-        self._reps.append(Rep(rep.start_s, rep.top_start_s, rep.top_end_s, t_s, faults, good))
+        self._reps.append(Rep(rep.start_s, rep.top_start_s, rep.top_end_s, t_s, faults, good, unseen))
 
     def _snapshot(self, t_s: float) -> RepSnapshot:
         return RepSnapshot(t_s, len(self._reps), sum(r.good for r in self._reps))

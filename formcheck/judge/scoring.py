@@ -30,10 +30,13 @@ MOTION_WINDOW_S = 0.2
 
 
 def classify(pose: PoseFrame, evaluation: Evaluation, reach: frozenset[str] = frozenset()) -> FrameState:
-    """One frame's state for the timer. Any doubt is ``cannot_see``, never ``valid``.
+    """One frame's state for the timer. Any doubt about safety is ``cannot_see``, never ``valid``.
 
     ``reach`` checks (how far a rep goes) are judged per rep, not per frame: failing on the way to
-    a rep's top and away from it is the movement, so they never make a frame a fault.
+    a rep's top and away from it is the movement, so they never make a frame a fault. A check that
+    cannot be seen makes the frame ``cannot_see`` only if it is one of the exercise's safety checks;
+    otherwise the frame is judged by the checks that can be seen, and the unseen one is reported as
+    such (``Evaluation.unseen``, the cue, the report), never as passed.
     """
     if not pose.detected or not evaluation.view_ok:
         return FrameState.CANNOT_SEE
@@ -41,7 +44,7 @@ def classify(pose: PoseFrame, evaluation: Evaluation, reach: frozenset[str] = fr
         return FrameState.NOT_IN_POSITION
     if any(c not in reach for c in evaluation.failing):
         return FrameState.FAULT
-    if any(r.status is Status.CANNOT_SEE for r in evaluation.results):
+    if evaluation.unseen_safety:
         return FrameState.CANNOT_SEE
     return FrameState.VALID
 
@@ -85,6 +88,7 @@ class FrameRow:
     failing: tuple[str, ...]
     values: dict[str, float | None]
     cue: str | None
+    unseen: tuple[str, ...] = ()  # checks that could not be measured while the person was in position
 
 
 @dataclass
@@ -118,6 +122,16 @@ class Score:
             return None
         target = f" (target {self.rep_target[0]}-{self.rep_target[1]})" if self.rep_target else ""
         return f"{len(self.reps)} done, {self.good_reps} good{target}"
+
+    def unseen_seconds(self) -> dict[str, float]:
+        """Seconds in which each check could not be seen while the person was in the exercise (valid,
+        fault, or cannot see because of it), most first: what the report must not pass over."""
+        out: Counter[str] = Counter()
+        ends = [r.t_s for r in self.frames[1:]] + [self.duration_s]
+        for row, end in zip(self.frames, ends):
+            for check in row.unseen:
+                out[check] += max(0.0, end - row.t_s)
+        return dict(out.most_common())
 
     def state_seconds(self) -> dict[str, float]:
         """Seconds spent in each frame state (each frame lasts until the next)."""
@@ -163,15 +177,21 @@ class Scorer:
         if self.references is not None:
             self.references.update(pose.t_s, evaluation)
         state = classify(pose, evaluation, self.reach)
-        snapshot = self.timer.update(pose.t_s, state)
         rep_snapshot = None
         if self.rep_counter is not None:
             passing = tuple(r.id for r in evaluation.results if r.status is Status.PASS)
-            rep_snapshot = self.rep_counter.update(pose.t_s, evaluation.phase, state, evaluation.failing, passing)
+            rep_snapshot = self.rep_counter.update(pose.t_s, evaluation.phase, state, evaluation.failing, passing,
+                                                   evaluation.unseen)
+            if not self.rep_counter.started and state in (FrameState.VALID, FrameState.FAULT):
+                # A rep exercise starts at its first rep: lying still before the first clamshell is
+                # setting up, not exercising, so it is neither valid time nor a fault.
+                state = FrameState.NOT_IN_POSITION
+        snapshot = self.timer.update(pose.t_s, state)
         if evaluation.in_position and evaluation.side:
             self._sides[evaluation.side] += 1
+        unseen = evaluation.unseen if evaluation.in_position else ()
         self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
-                                  {r.id: r.value for r in evaluation.results}, evaluation.cue))
+                                  {r.id: r.value for r in evaluation.results}, evaluation.cue, unseen))
         return ScoredFrame(pose, evaluation, state, snapshot, wall, rep_snapshot)
 
     def finish(self, end_s: float | None = None, complete: bool = True) -> Score:

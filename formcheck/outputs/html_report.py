@@ -46,6 +46,28 @@ def worst_moments(score: Score, count: int = 3) -> list[tuple[float, str, str]]:
     return [((f.start_s + f.end_s) / 2, f.check, f.cue) for f in longest]
 
 
+def _not_seen(score: Score) -> list[str]:
+    """What could not be judged: checks out of the camera's sight while in position, and reps whose
+    reach was not seen. Never left out, so "no faults" is never read as "all seen and good"."""
+    unseen = {check: seconds for check, seconds in score.unseen_seconds().items() if seconds > 0.05}
+    reps = defaultdict(int)
+    for rep in score.reps or ():
+        for check in rep.unseen:
+            reps[check] += 1
+    if not unseen and not reps:
+        return []
+    parts = ["<h2>Not seen</h2><p>The camera could not see these, so they were not judged (neither good nor "
+             "bad). Time counts only while every safety check is seen.</p>",
+             "<table><tr><th>check</th><th>what it looks for</th><th>not seen</th></tr>"]
+    for check in dict.fromkeys([*unseen, *reps]):
+        said = [f"{unseen[check]:.1f} s"] if check in unseen else []
+        said += [f"{reps[check]} of {len(score.reps or ())} reps"] if check in reps else []
+        parts.append(f"<tr><td>{escape(check)}</td><td>{escape(score.check_cues.get(check, ''))}</td>"
+                     f"<td>{escape(', '.join(said))}</td></tr>")
+    parts.append("</table>")
+    return parts
+
+
 def write_html(score: Score, source: str, path: str | Path, timeline_png: Path | None,
                stills: dict[float, np.ndarray] | None = None, notes: list[str] | None = None,
                trend_png: Path | None = None) -> Path:
@@ -108,6 +130,7 @@ def write_html(score: Score, source: str, path: str | Path, timeline_png: Path |
         parts.append("</table>")
     if not totals and not rep_faults:
         parts.append("<p class='ok'>No faults while in position. Well done.</p>")
+    parts.extend(_not_seen(score))
     if trend_png is not None and Path(trend_png).is_file():
         parts.append("<h2>Your progress</h2>")
         parts.append(f"<img alt='longest hold in recent sessions' src='{_data_uri_png(Path(trend_png))}'>")

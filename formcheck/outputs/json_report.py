@@ -35,15 +35,19 @@ def report_dict(score: Score, source: str, model: str | None = None) -> dict:
         "holds": [[_r(h.start_s), _r(h.end_s)] for h in s.holds],
         "faults": [{"check": f.check, "cue": f.cue, "start_s": _r(f.start_s), "end_s": _r(f.end_s)}
                    for f in score.faults],
+        # Seconds each check could not be measured while the person was in position: not judged, so
+        # neither passed nor failed (a safety check among them kept those seconds from counting).
+        "unseen_s": {check: _r(seconds) for check, seconds in score.unseen_seconds().items()},
         "reps": None if score.reps is None else {
             "count": len(score.reps), "good": score.good_reps,
             "target": {"min": score.rep_target[0], "max": score.rep_target[1]} if score.rep_target else None,
             "list": [{"start_s": _r(r.start_s), "top_start_s": _r(r.top_start_s), "top_end_s": _r(r.top_end_s),
-                      "end_s": _r(r.end_s), "faults": list(r.faults), "good": r.good} for r in score.reps],
+                      "end_s": _r(r.end_s), "faults": list(r.faults), "good": r.good,
+                      "unseen": list(r.unseen)} for r in score.reps],
         },
         "view": score.view,
         "state_s": {k: _r(v) for k, v in score.state_seconds().items()},
-        "frames": [{"t_s": _r(r.t_s), "state": r.state.value, "failing": list(r.failing),
+        "frames": [{"t_s": _r(r.t_s), "state": r.state.value, "failing": list(r.failing), "unseen": list(r.unseen),
                     "values": {k: _r(v, 4) for k, v in r.values.items()}} for r in score.frames],
     }
 

@@ -52,6 +52,10 @@ class CheckResult:
     # What the landmarks read, before a ``relative_to`` reference is taken off; equals ``value`` for
     # other checks.
     measured: float | None = None
+    # One of the exercise's safety checks (``safety_checks``): the frame counts only if it is measured.
+    safety: bool = False
+    # The landmarks it reads that could not be seen (out of the picture or unsure), when it cannot see.
+    hidden: tuple[Landmark, ...] = ()
 
     @property
     def threshold(self) -> tuple[float | None, float | None]:
@@ -98,13 +102,20 @@ class Evaluation:
         return tuple(r.id for r in self.results if r.status is Status.CANNOT_SEE)
 
     @property
+    def unseen_safety(self) -> tuple[str, ...]:
+        """Safety checks that could not be measured: the frame cannot count."""
+        return tuple(r.id for r in self.results if r.status is Status.CANNOT_SEE and r.safety)
+
+    @property
     def all_pass(self) -> bool:
         """In position and every check passes (no failure, nothing unseen)."""
         return self.in_position and all(r.status is Status.PASS for r in self.results)
 
     @property
     def cue(self) -> str | None:
-        """The one thing to say now: how to turn, how to get into position, or the first failing cue."""
+        """The one thing to say now: how to turn, how to get into position, the first failing cue,
+        or what cannot be seen (a safety check first: without it nothing counts). A check that cannot
+        be seen is always said, so a frame is never silently taken as all good."""
         if not self.view_ok:
             return self.view_cue
         if not self.in_position:
@@ -112,10 +123,21 @@ class Evaluation:
         for r in self.results:
             if r.status is Status.FAIL:
                 return r.cue
-        return None
+        unseen = sorted((r for r in self.results if r.status is Status.CANNOT_SEE), key=lambda r: not r.safety)
+        return unseen_cue(unseen[0]) if unseen else None
 
     def result(self, check_id: str) -> CheckResult:
         for r in self.results:
             if r.id == check_id:
                 return r
         raise KeyError(f"no result for check {check_id!r}; results: {[r.id for r in self.results]}")
+
+
+def unseen_cue(result: CheckResult) -> str:
+    """``"Cannot see your left heel and left foot index: feet flat is not checked"``."""
+    check = result.id.replace("_", " ")
+    if not result.hidden:
+        return f"Cannot check {check}: {result.reason or 'it cannot be measured'}"
+    names = [lm.name.replace("_", " ") for lm in result.hidden]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Cannot see your {joined}: {check} is not checked"

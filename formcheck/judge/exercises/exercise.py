@@ -67,6 +67,7 @@ class _Compiled:
     entry: tuple[CompiledCondition, ...]
     checks: tuple[CompiledCondition, ...]
     phases: tuple[tuple[str, tuple[CompiledCondition, ...]], ...]
+    safety: frozenset[str]  # ids of the safety checks
 
 
 class Exercise:
@@ -132,6 +133,7 @@ class Exercise:
             entry=comp(spec.entry.conditions),
             checks=comp(spec.checks),
             phases=tuple((p.name, comp(p.conditions)) for p in spec.reps.phases) if spec.reps else (),
+            safety=frozenset(spec.safety_checks),
         )
 
     def evaluate(self, frame: PoseFrame, context: EvalContext | None = None) -> Evaluation:
@@ -169,13 +171,14 @@ class Exercise:
         in_position = view_ok and all(_holds(c, scene) for c in comp.entry if _applies(c, scene))
         phase = None
         if in_position:
-            phase = next((name for name, conds in comp.phases if all(_holds(c, scene) for c in conds)), None)
+            phase = next((name for name, conds in comp.phases if all(_phase_holds(c, scene) for c in conds)), None)
         references = (context.references if context is not None else None) or {}
         results, unreferenced = [], []
         for c in comp.checks:
             if (c.spec.during and phase not in c.spec.during) or not _applies(c, scene):
                 continue
-            result = self._result(c, scene, view_ok, view_cue, references.get(c.spec.id or ""))
+            result = self._result(c, scene, view_ok, view_cue, references.get(c.spec.id or ""),
+                                  (c.spec.id or "") in comp.safety)
             if c.spec.relative_to and result.id not in references:
                 # Nothing to judge it against yet: left out, its reading kept to start the reference.
                 if result.measured is not None:
@@ -200,17 +203,18 @@ class Exercise:
 
     @staticmethod
     def _result(c: CompiledCondition, scene: Scene, view_ok: bool, view_cue: str | None,
-                reference: float | None) -> CheckResult:
+                reference: float | None, safety: bool) -> CheckResult:
         """The check's verdict; a ``relative_to`` check is judged as ``measured - reference`` (the
         caller leaves it out while it has no reference, keeping only ``measured``)."""
         lo, hi = bound_or_none(c.lo), bound_or_none(c.hi)
         base = dict(id=c.spec.id or "", unit=c.spec.unit, min=lo, max=hi, cue=c.spec.cue or "",
-                    landmarks=c.covers)
+                    landmarks=c.covers, safety=safety)
         if not view_ok:
             return CheckResult(status=Status.CANNOT_SEE, value=None, reason=view_cue or "wrong view", **base)
         measured = measure(c, scene)
         if isinstance(measured, CannotSee):
-            return CheckResult(status=Status.CANNOT_SEE, value=None, reason=measured.reason, **base)
+            hidden = tuple(lm for lm in c.covers if scene.missing[lm])
+            return CheckResult(status=Status.CANNOT_SEE, value=None, reason=measured.reason, hidden=hidden, **base)
         value = measured - reference if reference is not None else measured
         return CheckResult(status=Status.PASS if c.passes(value) else Status.FAIL, value=value, measured=measured,
                            **base)
@@ -230,3 +234,10 @@ def _applies(c: CompiledCondition, scene: Scene) -> bool:
 def _holds(c: CompiledCondition, scene: Scene) -> bool:
     value = measure(c, scene)
     return not isinstance(value, CannotSee) and c.passes(value)
+
+
+def _phase_holds(c: CompiledCondition, scene: Scene) -> bool:
+    """A rep-phase condition; one declared ``met_if_unseen`` is met while its landmarks are hidden."""
+    if c.spec.met_if_unseen and any(scene.missing[i] for i in c.covers):
+        return True
+    return _holds(c, scene)

@@ -116,6 +116,10 @@ class ExerciseFile(StrictModel):
     forward: tuple[LandmarkRef, LandmarkRef] | None = None
     entry: EntrySpec
     checks: tuple[Condition, ...] = Field(min_length=1)
+    # The checks without which a moment of the exercise is not safe to count: a frame is valid only
+    # when each of them is measured (and passes). Any other check that cannot be seen is reported as
+    # not seen while the rest still judge; a failing check is a fault whether it is a safety check or not.
+    safety_checks: tuple[str, ...] = Field(min_length=1, description="ids of the checks that must be seen to count")
     hold: HoldSpec | None = None
     reps: RepSpec | None = None
     thresholds: dict[str, ThresholdDecl]
@@ -153,6 +157,16 @@ class ExerciseFile(StrictModel):
         if dupes:
             raise ValueError(f"check ids must be unique, got duplicates {dupes}")
         phases = {p.name for p in self.reps.phases} if self.reps else set()
+        reach = [c.id for c in self.checks if c.reach]
+        for i, check_id in enumerate(self.safety_checks):
+            if check_id not in ids:
+                raise ValueError(f"safety_checks[{i}]: {check_id!r} is not a check of this exercise; expected one "
+                                 f"of {ids}")
+            if check_id in reach:
+                raise ValueError(f"safety_checks[{i}]: {check_id!r} is a reach check, judged once per rep rather "
+                                 "than on every frame; expected a check judged per frame")
+            if check_id in self.safety_checks[:i]:
+                raise ValueError(f"safety_checks[{i}]: {check_id!r} is listed twice; expected each check once")
         for check in self.checks:
             unknown = set(check.during) - phases
             if unknown:
@@ -187,6 +201,17 @@ class ExerciseFile(StrictModel):
             if cond.relative_to is not None:
                 raise ValueError(f"{where}: 'relative_to' is for checks only (a condition needs no reference), "
                                  f"got relative_to = {cond.relative_to!r}")
+            if cond.met_if_unseen and where.startswith("entry."):
+                raise ValueError(f"{where}: 'met_if_unseen' is for rep-phase conditions only (being in position "
+                                 "must be seen), got met_if_unseen = true")
+        for check in self.checks:
+            if check.met_if_unseen:
+                raise ValueError(f"check {check.id!r}: 'met_if_unseen' is for rep-phase conditions only (a check "
+                                 "that cannot be seen is reported as not seen), got met_if_unseen = true")
+        for phase in self.reps.phases if self.reps else ():
+            if all(c.met_if_unseen for c in phase.conditions):
+                raise ValueError(f"reps.phases {phase.name!r}: every condition is met_if_unseen, so the phase would "
+                                 "be entered on nothing seen; expected at least one condition without it")
         self._check_threshold_refs()
         needs_forward = any(getattr(c, "axis", None) == "forward" for c in self.all_conditions())
         if needs_forward and self.forward is None:
