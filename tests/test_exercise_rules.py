@@ -10,9 +10,11 @@ import formcheck.judge.exercises.checks as checks_module
 import formcheck.judge.exercises.exercise as exercise_module
 from formcheck.judge.exercises import EvalContext, Status, list_exercises, load_exercise
 from formcheck.judge.exercises.exercise_file import ExerciseFile
-from formcheck.judge.scoring import classify
+from formcheck.judge.scoring import Scorer, classify
 from formcheck.judge.timer import FrameState
+from formcheck.outputs.json_report import report_dict
 from formcheck.pose.landmarks import Landmark
+from formcheck.pose.smoothing import Cleaner
 from tests.posebuild import WH, frame, moved, side_view
 
 # Wall sit facing right: back on a wall at x = 250, thighs level, shins upright, heel under the knee.
@@ -327,3 +329,34 @@ def test_met_if_unseen_is_for_rep_phases_and_never_for_a_whole_phase():
         cond["met_if_unseen"] = True
     with pytest.raises(ValidationError, match="would be entered on nothing seen"):
         ExerciseFile.model_validate(data)
+
+
+def _tilt_hold(toe_x_px: float, seconds: float = 3.0, fps: float = 10.0):
+    """A still pelvic tilt through the gate and smoother, shifted so the toes lie at ``toe_x_px``
+    on the 1000 px wide image (past the right edge beyond 1000)."""
+    dx = toe_x_px - HOOK_LYING["foot_index"][0]
+    pose = {k: (x + dx, y) for k, (x, y) in HOOK_LYING.items()}
+    scorer, cleaner = Scorer(load_exercise("pelvic_tilt")), Cleaner()
+    scored = [scorer.update(cleaner.update(side_view(pose).replace(t_s=i / fps, index=i)))
+              for i in range(round(seconds * fps))]
+    return scorer.finish(seconds), scored
+
+
+def test_a_pelvic_tilt_with_a_confident_toe_just_past_the_edge_is_timed():
+    # Issue #21: a toe at x = 1.08 (visibility 0.99) was dropped by the gate, the exercise required
+    # it, and every frame read cannot see: 0 s of the hold. Within FRAME_MARGIN it is used.
+    score, scored = _tilt_hold(1080)
+    assert score.summary.valid_s == pytest.approx(3.0, abs=0.01)
+    assert score.unseen_seconds() == {} and scored[-1].evaluation.all_pass and scored[-1].evaluation.cue is None
+
+
+def test_a_pelvic_tilt_with_the_toes_far_past_the_edge_counts_and_says_feet_flat_was_not_seen():
+    # At 1.15 the toes are past the margin: feet_flat cannot be seen; hips_down and knees_bent (the
+    # safety checks) can, so the hold counts, and the report and the cue say what was not judged.
+    score, scored = _tilt_hold(1150)
+    assert score.summary.valid_s == pytest.approx(3.0, abs=0.01)
+    assert score.unseen_seconds() == pytest.approx({"feet_flat": 3.0})
+    report = report_dict(score, "hand-made")
+    assert report["unseen_s"] == {"feet_flat": 3.0} and report["frames"][0]["unseen"] == ["feet_flat"]
+    assert scored[-1].evaluation.cue == "Cannot see your left foot index: feet flat is not checked"
+    assert {s.state for s in scored} == {FrameState.VALID}
