@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     OK = 0
     FAILED = 1        # the work ran but did not finish: a clip failed, a camera or source ended early
     BAD_INPUT = 2     # a missing, malformed or unreadable input, or a mistake in the command
+    NO_PERSON = 3     # the source was read, but nobody was found in it: nothing to judge, nothing stored
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); what was done is kept
 
 
@@ -38,3 +39,14 @@ class RecordingError(FormcheckError):
 
 class ExerciseError(FormcheckError):
     """An exercise definition or calibration file is malformed."""
+
+
+class NoPersonError(FormcheckError):
+    """The source was read to the end, but no person was found in any frame."""
+
+    exit_code = ExitCode.NO_PERSON
+
+
+class OutputError(FormcheckError):
+    """An output folder or file cannot be written: not a folder, no permission, no space, or it
+    holds another source's results."""

@@ -101,6 +101,9 @@ def test_out_file_and_existing_profile_version(clips, tmp_path):
         assert res.exit_code == 0, res.output
     assert "version = 2" in out.read_text()
     assert load_exercise("forearm_plank", profile=out).thresholds["hip_above_line_max"].path == out
+    # The first version is never lost: it stays beside the new one, and says it was version 1.
+    kept = tmp_path / "mine.v1.toml"
+    assert "version = 1" in kept.read_text() and "the previous version is kept as" in res.output
 
 
 def _measured(path: Path, exercise: str = "forearm_plank", until_s: float | None = None) -> Measured:

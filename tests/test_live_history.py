@@ -1,17 +1,18 @@
-"""A live session in the history: checkpointed while it runs, so killing it loses little."""
+"""A live session in the history: checkpointed while it runs, so killing it loses little, and saved
+whole when the display goes away."""
 
+import json
 import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from formcheck.outputs.history.sessions import DEFAULT_CHECKPOINT_EVERY_S
 from formcheck.outputs.history.store import HistoryStore, session_status
 from tests.test_live import LIVE
-
-pytestmark = pytest.mark.real_data
 
 
 def _latest(db):
@@ -22,6 +23,7 @@ def _latest(db):
     return rows[0] if rows else None
 
 
+@pytest.mark.real_data
 def test_killing_a_live_session_loses_at_most_one_checkpoint_interval(shared_data, xvfb, tmp_path):  # noqa: F811
     db = tmp_path / "history.sqlite3"
     clip = shared_data / "videos/plank/posture-009.mp4"  # a correct plank, 55 s, played in real time
@@ -53,3 +55,45 @@ def test_killing_a_live_session_loses_at_most_one_checkpoint_interval(shared_dat
     assert row.duration_s >= seen_s + ran_on_s - DEFAULT_CHECKPOINT_EVERY_S - 1.0
     assert row.valid_s >= row.duration_s - 2.0  # a correct plank: nearly all of it was valid
     assert not (tmp_path / "session" / "report.json").exists()  # it never got to save a report
+
+
+def test_losing_the_display_saves_the_session_like_a_ctrl_c(tmp_path):
+    import shutil
+
+    from tests.xdisplay import xvfb_display
+
+    if not shutil.which("Xvfb"):
+        if os.environ.get("CI"):
+            pytest.fail("Xvfb not installed (Debian: apt-get install xvfb)")
+        pytest.skip("Xvfb not installed (Debian: apt-get install xvfb)")
+    db = tmp_path / "history.sqlite3"
+    clip = Path(__file__).resolve().parents[1] / "samples" / "plank-side.mp4"  # 16 s, played in real time
+    with xvfb_display() as display:
+        env = {**os.environ, "DISPLAY": display, "FORMCHECK_DB": str(db)}
+        proc = subprocess.Popen(LIVE + ["-e", "forearm_plank", "--camera", str(clip), "--countdown", "0",
+                                        "-o", str(tmp_path / "session")],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and proc.poll() is None:
+                row = _latest(db)
+                if row is not None and (row.duration_s or 0) >= 2.0:
+                    break
+                time.sleep(0.2)
+        except BaseException:
+            proc.kill()
+            raise
+    # The display is gone (Xvfb stopped), mid-session.
+    try:
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, stderr
+    assert "the display went away" in stderr and "the session so far is saved in" in stderr
+    assert "Traceback" not in stderr
+    report = json.loads((tmp_path / "session" / "report.json").read_text())
+    assert report["duration_s"] >= 2.0 and not report["complete"]
+    assert (tmp_path / "session" / "session.poses.npz").is_file()
+    row = _latest(db)
+    assert row.finished and row.duration_s >= 2.0

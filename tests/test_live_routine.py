@@ -169,7 +169,7 @@ def test_each_set_ends_on_n_rests_come_between_and_every_set_is_stored(tmp_path)
         [("forearm_plank", 10, True), ("forearm_plank", 10, True), ("pelvic_tilt", 4, True)]
     assert [s.text() for s in run.log.summary()] == ["0.0 s, 0.0 s of 10 s (0 of 2 sets met)",
                                                      "0.0 s of 4 s (0 of 1 set met)"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == \
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == \
         ["01-forearm_plank-set1", "02-forearm_plank-set2", "03-pelvic_tilt-set1"]
 
 
@@ -226,7 +226,7 @@ def test_live_routine_runs_each_step_and_stores_each_set(xvfb, tmp_path):
     done = _run(["--routine", str(routine), "--camera", str(video), "--countdown", "0", "-o", str(out),
                  "--db", str(db)], env=env, timeout=240)
     assert done.returncode == 0, done.stderr
-    sets = sorted(p.name for p in out.iterdir())
+    sets = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert sets == ["01-wall_sit-set1", "02-forearm_plank-set1"]
     wall = json.loads((out / sets[0] / "report.json").read_text())
     plank = json.loads((out / sets[1] / "report.json").read_text())

@@ -150,6 +150,8 @@ class BatchStamp:
     """``batch.json``, written last: its presence means the reports beside it are complete and
     made from the inputs it names, so a rerun can skip the clip."""
 
+    name = STAMP_NAME
+
     def __init__(self, task: ClipTask) -> None:
         self.task = task
 

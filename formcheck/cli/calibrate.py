@@ -6,6 +6,7 @@ Register with ``main.add_command(calibrate)`` (``from formcheck.cli.calibrate im
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -86,6 +87,7 @@ def reference_command(source: str, exercise_name: str, profile: str, out_file: P
             note += f"; {p.clip_note()}"
         entries[p.threshold] = Entry(p.value, note)
     version = _next_version(path) if existing else 1
+    kept = _keep_previous(path, version - 1) if existing else None
     write_calibration(path, base.spec.name, entries, version=version,
                       about=f"profile {profile!r}: personal limits from a reference hold ({name})",
                       header=f"Written by 'formcheck calibrate reference' on {today()}.")
@@ -108,6 +110,8 @@ def reference_command(source: str, exercise_name: str, profile: str, out_file: P
         print_warning(f"{name_} kept: {why}")
     console.print(f"profile written: [bold]{path}[/]  (use it with --profile "
                   f"{profile if out_file is None else path})")
+    if kept is not None:
+        console.print(f"the previous version is kept as {kept}")
 
 
 def _existing_profile(path: Path, exercise: str) -> dict:
@@ -121,8 +125,17 @@ def _existing_profile(path: Path, exercise: str) -> dict:
     return {k: Entry(float(v["value"]), str(v["source"])) for k, v in raw.get("thresholds", {}).items()}
 
 
-def _next_version(path: Path) -> int:
+def _keep_previous(path: Path, version: int) -> Path:
+    """A profile is never overwritten: its previous version stays beside it, numbered."""
+    kept = path.with_name(f"{path.stem}.v{version}{path.suffix}")
+    n = 1
+    while kept.exists():
+        kept, n = path.with_name(f"{path.stem}.v{version}-{n}{path.suffix}"), n + 1
+    shutil.copy2(path, kept)
+    return kept
 
+
+def _next_version(path: Path) -> int:
     version = _read_toml(path, "calibration file").get("version") if path.is_file() else None
     return int(version) + 1 if isinstance(version, int) else 1
 

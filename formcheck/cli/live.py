@@ -12,6 +12,7 @@ import dataclasses
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -32,6 +33,7 @@ from formcheck.live.rest import rest_on_screen
 from formcheck.live.screen import Action, Screen, check_display
 from formcheck.live.session import default_out_dir
 from formcheck.live.voice import Voice
+from formcheck.outputs.folder import OutputFolder
 from formcheck.outputs.history.paths import resolve_db_path
 from formcheck.outputs.history.store import HistoryStore
 from formcheck.outputs.sinks import SessionResult
@@ -60,6 +62,7 @@ _SET_DONE = ("target reached", "next", "time limit")
 @click.option("--voice", is_flag=True, help="speak the cues (espeak-ng/espeak if installed, else a bell)")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="folder for the session's reports (default: a new folder under the user data folder)")
+@click.option("--overwrite", is_flag=True, help="replace what an earlier session left in the -o folder")
 @click.option("--model", default=None,
               help="pose model (as for 'formcheck record'; default: litert, which responds sooner, with "
                    "its person mask for wall exercises, whose wall stage needs the silhouette)")
@@ -73,8 +76,8 @@ _SET_DONE = ("target reached", "next", "time limit")
               help="end the session after this many seconds (benchmarks)")
 @db_option
 def live(exercise_name: str | None, routine_name: str | None, camera: str, profile: str | None, voice: bool,
-         out_dir: Path | None, model: str, countdown_s: float, mirror: bool | None, screenshot: Path | None,
-         max_seconds: float | None, db: Path | None) -> None:
+         out_dir: Path | None, overwrite: bool, model: str, countdown_s: float, mirror: bool | None,
+         screenshot: Path | None, max_seconds: float | None, db: Path | None) -> None:
     """Coach an exercise, or a routine's steps one after another, live in front of a camera:
     skeleton, one cue at a time, and a hold timer that counts only good form.
 
@@ -85,7 +88,8 @@ def live(exercise_name: str | None, routine_name: str | None, camera: str, profi
     """
     if (exercise_name is None) == (routine_name is None):
         raise click.UsageError("give either -e EXERCISE or --routine ROUTINE")
-    settings = LiveSettings(camera, voice, model or SCORE_MODEL, countdown_s, mirror, screenshot, max_seconds, db)
+    settings = LiveSettings(camera, voice, model or SCORE_MODEL, countdown_s, mirror, screenshot, max_seconds, db,
+                            overwrite)
     if routine_name is not None:
         _live_routine(routine_name, profile, out_dir, settings)
     else:
@@ -105,6 +109,7 @@ class LiveSettings:
     screenshot: Path | None
     max_seconds: float | None
     db: Path | None
+    overwrite: bool = False
 
 
 @dataclass
@@ -158,12 +163,15 @@ class LiveSet:
     saved: SessionResult    # the score and the files written
 
 
-def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: CoachOptions, history: History) -> LiveSet:
+def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: CoachOptions, history: History,
+                 final_dir: Path | None = None) -> LiveSet:
     """One live session (one set of a routine): coach it on the rig's camera and window, then save
-    it — reports, landmarks, and the history row that was checkpointed while it ran."""
+    it — reports, landmarks, and the history row that was checkpointed while it ran. ``out_dir``
+    may be a working folder that the caller moves to ``final_dir`` afterwards."""
     assert rig.capture is not None, "run_live_set needs an open rig"
     stage = rig.stage_for(exercise)
-    sinks = sinks_for(exercise, Outputs(out_dir, recording=out_dir / RECORDING_NAME, history=history))
+    sinks = sinks_for(exercise, Outputs(out_dir, final_dir=final_dir, recording=out_dir / RECORDING_NAME,
+                                        history=history))
     coach = LiveCoach(exercise, stage, rig.screen, rig.speaker, rig.source.info, options, sinks)
     result = coach.run(rig.capture)
     info = dataclasses.replace(rig.source.info, duration_s=end_time(result.frames, rig.source.info.fps) or 0.0)
@@ -173,8 +181,25 @@ def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: Coach
         meta["error"] = str(result.error)
     notes = [f"Live session from {rig.source.info.name}; it ended: {result.ended_by}."]
     saved = result.session.finish(Recording(result.frames, meta, result.walls), source=rig.source.info.name,
-                                  out_dir=out_dir, notes=notes)
+                                  out_dir=final_dir or out_dir, notes=notes)
     return LiveSet(result, saved)
+
+
+@contextlib.contextmanager
+def _claimed(out_dir: Path, overwrite: bool) -> Iterator[OutputFolder]:
+    """The output folder, checked before the camera opens, written in a working folder and moved
+    into place however the session ends (what was saved is never left in the working folder)."""
+    # Each live session is a source of its own: a folder holding an earlier one is never replaced
+    # without --overwrite.
+    folder = OutputFolder.claim(out_dir, f"live session {datetime.now(timezone.utc).isoformat()}",
+                                overwrite=overwrite)
+    try:
+        yield folder
+    finally:
+        if folder.written():
+            folder.commit()
+        else:
+            folder.abandon()
 
 
 def _live_exercise(exercise_name: str, profile: str | None, out_dir: Path | None, settings: LiveSettings) -> None:
@@ -182,11 +207,13 @@ def _live_exercise(exercise_name: str, profile: str | None, out_dir: Path | None
     exercise = load_exercise(exercise_name, profile=profile)
     check_display()
     out_dir = out_dir or default_out_dir(exercise.name)
-    with open_rig(settings, f"formcheck - {exercise.title}", [exercise]) as rig:
+    with _claimed(out_dir, settings.overwrite) as folder, \
+            open_rig(settings, f"formcheck - {exercise.title}", [exercise]) as rig:
         # The history row opens now and is checkpointed while the person exercises.
         history = History(settings.db, profile, live=True, source=rig.source.info.name, warn=print_warning)
-        done = run_live_set(rig, exercise, out_dir, CoachOptions(countdown_s=settings.countdown_s,
-                                                                 max_seconds=settings.max_seconds), history)
+        done = run_live_set(rig, exercise, folder.work_dir, CoachOptions(countdown_s=settings.countdown_s,
+                                                                         max_seconds=settings.max_seconds),
+                            history, final_dir=out_dir)
     result, saved = done.result, done.saved
     _print_summary(stdout_console(), result, saved)
     if result.error is not None:
@@ -210,8 +237,9 @@ def _live_routine(routine_name: str, profile: str | None, out_dir: Path | None, 
     exercises = {turn: exercise_for(*plan.at(turn), default_profile=profile) for turn in turns}
     check_display()
     out_root = out_dir or default_out_dir(f"routine-{name_key(routine.name)}")
-    with open_rig(settings, f"formcheck - {routine.name}", list(exercises.values())) as rig:
-        run = run_routine(rig, plan, exercises, settings, out_root, profile)
+    with _claimed(out_root, settings.overwrite) as folder, \
+            open_rig(settings, f"formcheck - {routine.name}", list(exercises.values())) as rig:
+        run = run_routine(rig, plan, exercises, settings, folder.work_dir, profile, final_root=out_root)
     log, ended_by, error = run.log, run.ended_by, run.error
     _print_routine_summary(stdout_console(), log, ended_by, out_root)
     if error is not None:
@@ -230,7 +258,7 @@ class RoutineRun:
 
 
 def run_routine(rig: LiveRig, plan: TodayPlan, exercises: Mapping[Turn, Exercise], settings: LiveSettings,
-                out_root: Path, profile: str | None = None) -> RoutineRun:
+                out_root: Path, profile: str | None = None, final_root: Path | None = None) -> RoutineRun:
     """Each turn of ``plan`` (one set of one side of one step) through :func:`run_live_set` on the
     open rig, with a rest over the camera after it; q, closing the window, the camera or video
     ending, or a failure ends the routine, and every set done so far stays saved."""
@@ -247,10 +275,11 @@ def run_routine(rig: LiveRig, plan: TodayPlan, exercises: Mapping[Turn, Exercise
             rig.speaker.say(_spoken(plan, turn))
             history = History(settings.db, planned.step.spec.profile or profile, live=True,
                               source=rig.source.info.name, warn=print_warning)
-            done = run_live_set(rig, exercise, out_root / f"{n:02d}-{exercise.name}-set{turn.set_number}",
-                                options, history)
+            set_dir = f"{n:02d}-{exercise.name}-set{turn.set_number}"
+            done = run_live_set(rig, exercise, out_root / set_dir, options, history,
+                                final_dir=(final_root or out_root) / set_dir)
             log.record(turn, SetOutcome(_achieved(done.saved.score), done.result.ended_by,
-                                        done.saved.files.get("report.html")))
+                                        done.saved.published("report.html")))
             if done.result.ended_by not in _SET_DONE:
                 ended_by, error = done.result.ended_by, done.result.error
                 break
@@ -318,6 +347,6 @@ def _print_summary(console, result, saved) -> None:
     median = stats.latency_ms(0.5)
     table.add_row("speed", f"{stats.fps:.1f} frames/s shown, {stats.dropped} of {stats.delivered} dropped"
                   + (f", latency {median:.0f} ms median" if median is not None else ""))
-    table.add_row("report", str(saved.files["report.html"]))
-    table.add_row("landmarks", str(saved.files["recording"]))
+    table.add_row("report", str(saved.published("report.html")))
+    table.add_row("landmarks", str(saved.published("recording")))
     console.print(table)

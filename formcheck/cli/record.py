@@ -12,6 +12,7 @@ from rich.table import Table
 from formcheck.cli.console import print_warning, progress_bar, stdout_console
 from formcheck.cli.options import FiniteFloat
 from formcheck.errors import ExitCode, FormcheckError
+from formcheck.outputs.folder import check_new_file
 from formcheck.outputs.skeleton_video import write_overlay
 from formcheck.pose.estimate import record as estimate_recording
 from formcheck.pose.recording import Recording, default_recording_path, is_recording_path, save_recording
@@ -34,11 +35,12 @@ frame_rate_option = click.option("--frame-rate", "frame_rate", type=FiniteFloat(
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help=WORKERS_HELP)
 @click.option("--overlay", type=click.Path(path_type=Path), default=None,
               help="also write a copy of the video with the skeleton drawn on it (.mp4)")
+@click.option("--overwrite", is_flag=True, help="replace a recording already at the output path")
 @click.option("--wall", is_flag=True,
               help="also find the wall and the back's gap to it (needed to re-score a wall sit from the recording)")
 @frame_rate_option
 def record(source: Path, output: Path | None, model: str, workers: int | None, overlay: Path | None,
-           wall: bool, frame_rate: float | None) -> None:
+           overwrite: bool, wall: bool, frame_rate: float | None) -> None:
     """Estimate the landmarks of every frame of SOURCE once and save them.
 
     SOURCE is a video file, an image or a folder of images. The recording (.poses.npz) can then be
@@ -47,6 +49,10 @@ def record(source: Path, output: Path | None, model: str, workers: int | None, o
     output = output or default_recording_path(source)
     if not is_recording_path(output):
         raise FormcheckError(f"{output}: the output name must end in .poses.npz")
+    # Checked before any frame is estimated, so minutes of work never end in a refusal.
+    for path in (output, overlay):
+        if path is not None:
+            check_new_file(path, overwrite)
     started = time.perf_counter()
     with progress_bar(f"estimating {source.name}") as update:
         recording = estimate_recording(source, model=model, workers=workers, progress=update, wall=wall,

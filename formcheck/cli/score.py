@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from formcheck.batch.backends import LocalPool
-from formcheck.batch.jobs import jobs_from_sources
+from formcheck.batch.jobs import clip_stem, jobs_from_sources
 from formcheck.cli.batch import run_batch_with_progress
 from formcheck.cli.console import print_warning, progress_bars, stdout_console
 from formcheck.cli.history import db_option
@@ -18,9 +18,10 @@ from formcheck.cli.options import FiniteFloat
 from formcheck.cli.record import exit_incomplete, frame_rate_option
 from formcheck.engine.outputs import History, Outputs
 from formcheck.engine.recorded import score_source
-from formcheck.engine.session import SessionInterrupted
+from formcheck.engine.session import SessionInterrupted, SessionOutputError
 from formcheck.errors import ExitCode, SourceError
 from formcheck.judge.exercises import load_exercise
+from formcheck.outputs.folder import OutputFolder
 from formcheck.outputs.sinks import SessionResult
 from formcheck.outputs.terminal_summary import score_rows
 from formcheck.sources.media import is_image_folder
@@ -33,8 +34,10 @@ SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run direct
 @click.command("score")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-e", "--exercise", "exercise_name", required=True, help="exercise name (see 'formcheck exercises')")
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="folder for report.json, timeline.png, annotated.mp4 and report.html")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="folder for report.json, timeline.png, annotated.mp4 and report.html "
+                   "(default: out/<name of SOURCE>)")
+@click.option("--overwrite", is_flag=True, help="replace the results of another source already in the -o folder")
 @click.option("--profile", default=None, help="calibration profile name or .toml file")
 @click.option("--fps", "sample_fps", type=FiniteFloat(min=1.0), default=None,
               help="estimate at most this many frames per second of video (faster, slightly coarser)")
@@ -45,8 +48,9 @@ SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run direct
                    "default: one per core, up to 2); for a folder, clips scored at once")
 @frame_rate_option
 @db_option
-def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, sample_fps: float | None,
-          no_video: bool, model: str | None, workers: int | None, frame_rate: float | None, db: Path | None) -> None:
+def score(source: Path, exercise_name: str, out_dir: Path | None, overwrite: bool, profile: str | None,
+          sample_fps: float | None, no_video: bool, model: str | None, workers: int | None,
+          frame_rate: float | None, db: Path | None) -> None:
     """Score a recorded exercise: how long was it held in good form, and what broke it.
 
     SOURCE is a video, a landmark recording (.poses.npz), a folder of images of one exercise
@@ -54,6 +58,7 @@ def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, 
     scores it (one report folder per clip, summary.csv, resumable).
     """
     exercise = load_exercise(exercise_name, profile=profile)
+    out_dir = out_dir or Path("out") / clip_stem(source)
     if source.is_dir() and not is_image_folder(source):
         if frame_rate is not None:
             raise SourceError(f"{source}: --frame-rate is only for a folder of images, and this one holds videos "
@@ -62,7 +67,10 @@ def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, 
         run_batch_with_progress(jobs, out_dir, LocalPool(workers), model=model, video=not no_video,
                                 sample_fps=sample_fps, history_db=db)
         return
-    outputs = Outputs(out_dir, history=History(db, profile, warn=print_warning))
+    # Checked before any frame is estimated: a folder that cannot take the results fails now, not
+    # after minutes of work.
+    folder = OutputFolder.claim(out_dir, source, overwrite=overwrite, needed_bytes=_space_needed(source, no_video))
+    outputs = Outputs(folder.work_dir, final_dir=out_dir, history=History(db, profile, warn=print_warning))
     try:
         with progress_bars() as new_bar:
             outputs = dataclasses.replace(outputs, video_progress=new_bar(f"drawing {source.name}"))
@@ -70,15 +78,38 @@ def score(source: Path, exercise_name: str, out_dir: Path, profile: str | None, 
                                   video=not no_video, estimate_progress=new_bar(f"estimating {source.name}"),
                                   frame_rate=frame_rate)
     except SessionInterrupted as stop:
-        written = ", ".join(sorted(path.name for path in stop.result.files.values()))
-        print_warning(f"interrupted: {written} written to {out_dir}")
+        folder.commit()
+        print_warning(f"interrupted: {_listed(stop.result)} written to {out_dir}")
         sys.exit(ExitCode.INTERRUPTED)
-    except KeyboardInterrupt:
-        print_warning("interrupted before any frame was estimated: nothing was written")
-        sys.exit(ExitCode.INTERRUPTED)
+    except SessionOutputError as failure:
+        if failure.result.files:
+            folder.commit()  # what was written stays; the message says what is missing
+        else:
+            folder.abandon()
+        raise
+    except BaseException as exc:
+        folder.abandon()  # nothing was written: an earlier run's results stay as they were
+        if isinstance(exc, KeyboardInterrupt):
+            print_warning(f"interrupted before the results were written: nothing was written to {out_dir}")
+            sys.exit(ExitCode.INTERRUPTED)
+        raise
+    folder.commit()
+    result.files = {name: out_dir / path.name for name, path in result.files.items()}
     print_summary(result)
     if not result.score.complete:
         exit_incomplete(result.meta, f"the report in {out_dir} covers only the part that was processed")
+
+
+def _space_needed(source: Path, no_video: bool) -> int:
+    """About what the results take: the reports a few MB, the annotated video about the source's size."""
+    reports = 20 * 1024 * 1024
+    if no_video or not source.is_file():
+        return reports
+    return reports + source.stat().st_size
+
+
+def _listed(result: SessionResult) -> str:
+    return ", ".join(sorted(path.name for path in result.files.values())) or "nothing"
 
 
 def print_summary(result: SessionResult) -> None:

@@ -45,7 +45,8 @@ class History:
 
 @dataclass(frozen=True)
 class Outputs:
-    out_dir: Path
+    out_dir: Path                         # where the sinks write
+    final_dir: Path | None = None         # where the files end up, when out_dir is a working folder
     video_from: Path | None = None        # draw annotated.mp4 over this video
     sample_fps: float | None = None       # the rate the video's frames were scored at
     video_progress: Progress | None = None

@@ -9,7 +9,8 @@ import threading
 from pathlib import Path
 
 from formcheck.engine.outputs import Outputs, sinks_for
-from formcheck.engine.session import replay
+from formcheck.engine.session import end_time, replay
+from formcheck.errors import NoPersonError
 from formcheck.judge.exercises import Exercise
 from formcheck.outputs.sinks import SessionResult
 from formcheck.pose.estimate import Progress, load_poses
@@ -63,6 +64,9 @@ def score_source(source: str | Path, exercise: Exercise, outputs: Outputs, *, mo
         _import_in_background(_PLOTTING)
     recording = load_poses(source, model=model or SCORE_MODEL, workers=workers, progress=estimate_progress,
                            sample_fps=sample_fps, wall=exercise.needs_wall, frame_rate=frame_rate, for_timing=True)
+    if recording.detection_rate == 0:
+        raise NoPersonError(f"{source}: no person found in {_seconds(recording):.1f} s of video; is the whole "
+                            "body in view and lit?")
     notes = wall_notes(exercise, recording)
     if video and source.is_dir():
         notes.append("No annotated video: the source is a folder of images.")
@@ -71,5 +75,10 @@ def score_source(source: str | Path, exercise: Exercise, outputs: Outputs, *, mo
         if drawn_over is None:
             notes.append("No annotated video: the recording's original video was not found.")
         outputs = dataclasses.replace(outputs, video_from=drawn_over, sample_fps=recording.meta.get("sample_fps"))
-    return replay(recording, exercise, sinks_for(exercise, outputs), source=str(source), out_dir=outputs.out_dir,
-                  notes=notes)
+    return replay(recording, exercise, sinks_for(exercise, outputs), source=str(source),
+                  out_dir=outputs.final_dir or outputs.out_dir, notes=notes)
+
+
+def _seconds(recording: Recording) -> float:
+    meta = recording.meta
+    return end_time(recording.frames, meta.get("sample_fps") or meta.get("fps")) or 0.0

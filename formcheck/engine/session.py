@@ -15,6 +15,7 @@ import statistics
 from collections.abc import Sequence
 from pathlib import Path
 
+from formcheck.errors import ExitCode, OutputError
 from formcheck.judge.exercises import Exercise
 from formcheck.judge.scoring import ScoredFrame, Scorer
 from formcheck.outputs.sinks import Ended, SessionResult, Sink
@@ -37,6 +38,16 @@ def end_time(frames: Sequence[PoseFrame], fps: float | None) -> float | None:
     recent = frames[-_RECENT_GAPS:]
     gaps = [b.t_s - a.t_s for a, b in zip(recent, recent[1:])]
     return frames[-1].t_s + (statistics.median(gaps) if gaps else 0.0)
+
+
+class SessionOutputError(OutputError):
+    """A sink could not write (a full disk, a folder gone): ``result`` says what was written."""
+
+    exit_code = ExitCode.FAILED
+
+    def __init__(self, message: str, result: SessionResult) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 class SessionInterrupted(KeyboardInterrupt):
@@ -80,11 +91,18 @@ class Session:
             result.notes.append(f"The source ended early: {meta['error']}")
         ended = Ended(self.exercise, recording, result)
         interrupted = False
+        failed: list[str] = []
         for sink in self.sinks:
             try:
                 sink.finish(ended)
             except KeyboardInterrupt:
                 interrupted = True
+            except OSError as exc:  # a full disk or a vanished folder: the other outputs may still fit
+                failed.append(f"{sink.name} ({exc.strerror or exc})")
+        if failed:
+            written = ", ".join(sorted(p.name for p in result.files.values())) or "nothing"
+            raise SessionOutputError(f"{out_dir or 'the output folder'}: could not write {'; '.join(failed)}; "
+                                     f"written: {written}", result)
         if interrupted:
             raise SessionInterrupted(result)
         return result

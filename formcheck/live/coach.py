@@ -23,6 +23,7 @@ from formcheck.live.cues import CueSelector, brightness, setup_cue
 from formcheck.live.estimation import EstimationStage
 from formcheck.live.screen import Action, Screen, Status
 from formcheck.live.voice import Voice
+from formcheck.live.window import WindowLost
 from formcheck.outputs.overlay import Overlay
 from formcheck.outputs.sinks import Sink
 from formcheck.pose.frame import PoseFrame
@@ -104,7 +105,7 @@ class LiveResult:
     session: Session                   # judged every scored frame; ``finish`` writes the outputs
     frames: list[PoseFrame]           # raw landmarks of the scored frames, session times
     stats: LiveStats
-    ended_by: str                      # "source ended", "quit", "window closed", "interrupted", "camera failed"
+    ended_by: str  # "source ended", "quit", "window closed", "interrupted", "camera failed", "display lost"
     error: FormcheckError | None = None
     cues_shown: list[str] = field(default_factory=list)
     walls: list | None = None          # the wall stage's observation per scored frame (wall exercises)
@@ -202,6 +203,8 @@ class LiveCoach:
                     self._apply(action)
         except KeyboardInterrupt:
             ended_by = "interrupted"
+        except WindowLost as exc:  # saved like a Ctrl-C: the person's session is not lost with the screen
+            ended_by, error = "display lost", exc
         self.stats.ended_s = time.perf_counter()
         self.stats.delivered, self.stats.dropped = capture.delivered, capture.dropped
         return LiveResult(self.session, list(self.frames), self.stats, ended_by, error, self.cues_shown,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -17,6 +18,7 @@ import cv2
 import numpy as np
 
 from formcheck.errors import FormcheckError
+from formcheck.live.window import WindowProcess
 from formcheck.outputs.overlay import Overlay, draw_overlay
 from formcheck.outputs.skeleton import Stamps, put_label
 
@@ -116,12 +118,12 @@ class Screen:
         self.mirror = mirror
         self.readout_visible = True
         self.last_image: np.ndarray | None = None  # BGR, as last shown (for --screenshot)
-        self._open = False
+        self._window: WindowProcess | None = None
+        self._pending: deque[Action] = deque()
         self._stamps = Stamps()
 
     def open(self) -> Screen:
-        cv2.namedWindow(self.title, cv2.WINDOW_AUTOSIZE)
-        self._open = True
+        self._window = WindowProcess(self.title).open()
         return self
 
     def show(self, image_rgb: np.ndarray, overlay: Overlay | None, status: Status,
@@ -140,16 +142,20 @@ class Screen:
         if decorate is not None:
             decorate(bgr)
         self._draw_text(bgr, status)
-        cv2.imshow(self.title, bgr)
+        if self._window is not None:
+            self._window.show(bgr)
         self.last_image = bgr
         return self.poll()
 
     def poll(self) -> Action | None:
-        """Let the window repaint and read one key; ``CLOSED`` once the user closed the window."""
-        key = cv2.waitKey(1)
-        if self._open and cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1:
-            return Action.CLOSED
-        return KEYS.get(key & 0xFF) if key >= 0 else None
+        """The next key pressed, ``CLOSED`` once the user closed the window, else None. Raises
+        :class:`WindowLost` when the display went away."""
+        if self._window is not None:
+            for key, closed in self._window.events():
+                action = Action.CLOSED if closed else KEYS.get(key & 0xFF)
+                if action is not None:
+                    self._pending.append(action)
+        return self._pending.popleft() if self._pending else None
 
     def _draw_text(self, bgr: np.ndarray, status: Status) -> None:
         h, w = bgr.shape[:2]
@@ -218,10 +224,6 @@ class Screen:
             cv2.imwrite(str(path), self.last_image)
 
     def close(self) -> None:
-        if self._open:
-            self._open = False
-            try:
-                cv2.destroyWindow(self.title)
-                cv2.waitKey(1)
-            except cv2.error:
-                pass  # the window was already closed by the user
+        if self._window is not None:
+            self._window.close()
+            self._window = None

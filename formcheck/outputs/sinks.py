@@ -49,6 +49,14 @@ class SessionResult:
     notes: list[str] = field(default_factory=list)
     row: dict = field(default_factory=dict)  # the summary table's columns, when a summary row was asked for
 
+    def published(self, name: str) -> Path | None:
+        """Where the file ``name`` is once the results are in place: the sinks may write into a
+        working folder that is moved to ``out_dir`` only when the session has ended."""
+        path = self.files.get(name)
+        if path is None or self.out_dir is None:
+            return path
+        return self.out_dir / path.name
+
     @property
     def source_name(self) -> str:
         """The source as a report's title shows it: a file's name, a camera or stream as given."""
@@ -68,6 +76,8 @@ class Ended:
 class Sink(Protocol):
     """One output of a session."""
 
+    name: str  # what it writes, as a message names it ("report.html", "the history row")
+
     def update(self, scored: ScoredFrame) -> None:
         """Called with every scored frame, in order."""
 
@@ -85,6 +95,8 @@ class _FilesOnly:
 class LandmarkRecording(_FilesOnly):
     """The raw landmarks (``.poses.npz``): what every other file can be rebuilt from, so it comes first."""
 
+    name = "the landmark recording"
+
     def __init__(self, path: Path, only_complete: bool = False) -> None:
         self.path = path
         self.only_complete = only_complete  # a cache must never hold a partial estimate
@@ -98,6 +110,8 @@ class LandmarkRecording(_FilesOnly):
 class JsonReport(_FilesOnly):
     """``report.json``: the machine-readable result."""
 
+    name = "report.json"
+
     def __init__(self, path: Path) -> None:
         self.path = path
 
@@ -110,6 +124,8 @@ class JsonReport(_FilesOnly):
 class Timeline(_FilesOnly):
     """``timeline.png``: each frame's state and each check's value against its limits."""
 
+    name = "timeline.png"
+
     def __init__(self, path: Path) -> None:
         self.path = path
 
@@ -120,6 +136,8 @@ class Timeline(_FilesOnly):
 class AnnotatedVideo:
     """``annotated.mp4``: the video with the skeleton, the cue and the hold timer drawn on each
     scored frame. Keeps a few hundred bytes a frame until the end, when the video is read again."""
+
+    name = "annotated.mp4"
 
     def __init__(self, video: Path, path: Path, sample_fps: float | None = None,
                  progress: Progress | None = None) -> None:
@@ -147,6 +165,8 @@ class HtmlReport(_FilesOnly):
     """``report.html``: one self-contained page, with the person's trend when ``trend`` is on (a
     batch mixes people, so there "your last sessions" would be someone else's)."""
 
+    name = "report.html"
+
     def __init__(self, path: Path, trend: bool = True, history_db: str | os.PathLike[str] | None = None) -> None:
         self.path, self.trend, self.history_db = path, trend, history_db
 
@@ -163,6 +183,8 @@ class HistoryRow(_FilesOnly):
     """The session's row in the history database, stored once it has ended. A history that cannot
     be written costs a warning, never the reports."""
 
+    name = "the history row"
+
     def __init__(self, db: str | os.PathLike[str] | None, profile: str | None, warn: Warn = log_warning) -> None:
         self.db, self.profile, self.warn = db, profile, warn
 
@@ -173,6 +195,8 @@ class HistoryRow(_FilesOnly):
 class LiveHistoryRow:
     """A live session's row: opened when the session starts, checkpointed every couple of seconds
     while the person exercises (a crash loses at most that), finished with the score."""
+
+    name = "the history row"
 
     def __init__(self, db: str | os.PathLike[str] | None, exercise: Exercise, profile: str | None, source: str,
                  warn: Warn = log_warning) -> None:
@@ -198,7 +222,7 @@ class LiveHistoryRow:
         if self.store is None:
             return
         try:
-            self.store.finish(self.session_id, ended.result.score, ended.result.files.get("report.html"))
+            self.store.finish(self.session_id, ended.result.score, ended.result.published("report.html"))
         except HistoryError as exc:
             self.warn(f"not saved to the history: {exc}")
         finally:
@@ -213,10 +237,12 @@ class LiveHistoryRow:
 class SummaryRow(_FilesOnly):
     """The session as one row of a summary table (``summary.csv``), in ``ended.result.row``."""
 
+    name = "the summary row"
+
     def finish(self, ended: Ended) -> None:
         result, recording = ended.result, ended.recording
         score, s = result.score, result.score.summary
-        report = result.files.get("report.html")
+        report = result.published("report.html")
         result.row.update({
             "duration_s": round(score.duration_s, 3), "valid_s": round(s.valid_s, 3),
             "longest_hold_s": round(s.longest_hold_s, 3), "breaks": s.breaks, "faults": len(score.faults),

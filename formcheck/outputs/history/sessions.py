@@ -31,7 +31,7 @@ def record_score(store: HistoryStore, result: SessionResult, kind: str = "score"
     return store.add_session(
         score.exercise, kind=kind, profile=profile, source=result.source, valid_s=s.valid_s,
         longest_hold_s=s.longest_hold_s, breaks=s.breaks, target_s=score.target_s, duration_s=score.duration_s,
-        faults=score.faults, measures=rep_measures(score), report_path=result.files.get("report.html"),
+        faults=score.faults, measures=rep_measures(score), report_path=result.published("report.html"),
         complete=score.complete, started=started)
 
 
