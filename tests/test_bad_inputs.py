@@ -18,10 +18,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from formcheck.cli.main import main
+from formcheck.cli.options import FiniteFloat
 from formcheck.judge.exercises import library
 from formcheck.judge.exercises.library import DataDirs
 
@@ -376,3 +378,27 @@ def test_a_history_that_stays_locked_costs_score_a_warning_not_the_report(tmp_pa
     warnings = [line for line in lines if line.startswith("formcheck: warning:")]
     assert len(warnings) == 1 and "not saved to the history" in warnings[0] and "stayed busy" in warnings[0]
     assert "Traceback" not in done.stderr and not _error_lines(done.stderr)
+
+
+# -- every number option refuses nan and inf (part 3) -------------------------------------------
+
+
+def _commands(group: click.Group, ctx: click.Context, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        out.append((prefix + name, command))
+        if isinstance(command, click.Group):
+            out += _commands(command, ctx, prefix + name + " ")
+    return out
+
+
+def test_no_option_takes_a_number_that_may_be_nan():
+    """click's float types (FLOAT, FloatRange) let ``nan`` and ``inf`` through; every number option
+    uses FiniteFloat instead, so a new option cannot bring that back unnoticed."""
+    ctx = click.Context(main)
+    numbers = {f"{name} {param.opts[0]}": param.type for name, command in _commands(main, ctx)
+               for param in command.params if isinstance(param.type, (click.types.FloatParamType, FiniteFloat))}
+    assert len(numbers) >= 8, numbers  # countdowns, seconds, frame rates, boundary
+    plain = sorted(name for name, kind in numbers.items() if not isinstance(kind, FiniteFloat))
+    assert plain == [], plain
