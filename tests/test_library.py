@@ -349,3 +349,23 @@ def test_a_broken_exercise_file_is_skipped_and_the_others_still_load(tmp_path, m
     # The broken one itself still fails with its own error, by its name with or without a side.
     with pytest.raises(ExerciseError, match=r"forearm_plank\.toml: invalid exercise 'forearm_plank':\n  field hold"):
         load_exercise("Forearm-Plank")
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_explain_wraps_to_the_terminal(columns):
+    from click.testing import CliRunner
+
+    from formcheck.cli.exercises import explain_command
+    res = CliRunner().invoke(explain_command, ["wall_sit"], env={"COLUMNS": str(columns)})
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert all(len(line.rstrip()) <= columns for line in lines)
+    # A six-column table folded into 303 lines at 80 columns; each check is now a heading and a few
+    # labelled lines, its cue whole on the heading.
+    assert len(lines) < 150, len(lines)
+    ex = load_exercise("wall_sit")
+    for check in ex.checks:
+        heading = next((line for line in lines if line.startswith(f"{check.id}: ")), None)
+        assert heading is not None, check.id
+        if columns >= 200:
+            assert heading.rstrip() == f'{check.id}: "{check.cue}"'
