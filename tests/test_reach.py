@@ -10,7 +10,8 @@ import pytest
 from formcheck.judge.exercises import Status, load_exercise
 from formcheck.judge.scoring import Scorer
 from formcheck.judge.timer import FrameState
-from tests.posebuild import moved, side_view
+from formcheck.pose.smoothing import Cleaner
+from tests.posebuild import frame, moved, side_view
 
 # Shoulder (300, 800) to knee (660, 620): at x = 460 the line is at y = 720.
 DOWN = {"shoulder": (300, 800), "elbow": (400, 805), "wrist": (500, 805), "hip": (460, 800),
@@ -78,3 +79,54 @@ def test_an_arched_back_at_the_top_is_a_fault_of_the_frame_and_of_the_rep(bridge
 
 def bridge_cue(bridge, check_id):
     return next(c.cue for c in bridge.checks if c.id == check_id)
+
+
+# --- bird dog: the reaching hand past the frame edge ---------------------------------------------
+# bird_dog_left seen from its left, head to the right: kneeling on the left knee, reaching with the
+# left arm and the right leg (the far side, a few pixels up and behind). Pixels on 1000 x 1000.
+TABLETOP = {"left_shoulder": (700, 400), "left_elbow": (700, 520), "left_wrist": (700, 640), "left_hip": (400, 400),
+            "left_knee": (400, 640), "left_ankle": (180, 640), "right_shoulder": (708, 392),
+            "right_wrist": (708, 632), "right_hip": (408, 392), "right_knee": (408, 632), "right_ankle": (188, 632)}
+
+
+def _bird_dog_frame(points: dict[str, tuple[float, float]], visibility: dict[str, float]):
+    vis = {name: 0.99 if name.startswith("left") else 0.8 for name in points} | visibility
+    depth = {name: -0.1 if name.startswith("left") else 0.1 for name in points}
+    return frame(points, visibility=vis, depth=depth)
+
+
+def _bird_dog_rep(wrist_at_top: tuple[float, float], wrist_visibility: float):
+    """Tabletop 1 s, arm and leg reached 5.5 s (the file's hold at the top is 5 s), tabletop 1 s, at 10 fps."""
+    top = TABLETOP | {"left_elbow": (850, 400), "left_wrist": wrist_at_top, "right_knee": (250, 396),
+                      "right_ankle": (60, 400)}
+    script = [(1.0, TABLETOP, {}), (5.5, top, {"left_wrist": wrist_visibility}), (1.0, TABLETOP, {})]
+    scorer, cleaner, scored = Scorer(load_exercise("bird_dog_left")), Cleaner(), []
+    for seconds, points, visibility in script:
+        for _ in range(round(seconds * FPS)):
+            t = len(scored) / FPS
+            pose = _bird_dog_frame(points, visibility).replace(t_s=t, index=len(scored))
+            scored.append(scorer.update(cleaner.update(pose)))
+    return scorer.finish(len(scored) / FPS), scored
+
+
+def test_a_bird_dog_hand_past_the_frame_edge_at_the_top_keeps_the_rep():
+    # Issue #21: the hand leaves the picture (x = 1.12, past the 0.10 margin) at the top of the reach.
+    # The leg tells the top; back_level (the safety check) is seen, so the frames count; the arm's
+    # reach was not seen, so the rep is not faulted for it, and says it was not seen.
+    score, scored = _bird_dog_rep((1120, 400), 0.95)
+    assert [(r.faults, r.unseen, r.good) for r in score.reps] == [((), ("arm_at_shoulder_height",), True)]
+    at_top = scored[30]
+    assert at_top.evaluation.phase == "extended" and at_top.state is FrameState.VALID
+    assert at_top.evaluation.cue == "Cannot see your left wrist: arm at shoulder height is not checked"
+    assert score.summary.valid_s == pytest.approx(6.5, abs=0.01)  # from the first frame out of the tabletop, 1.0 s
+
+
+def test_a_bird_dog_hand_seen_at_shoulder_height_is_a_reach_met():
+    score, _ = _bird_dog_rep((1000, 400), 0.95)
+    assert [(r.faults, r.unseen, r.good) for r in score.reps] == [((), (), True)]
+
+
+def test_a_bird_dog_hand_the_model_is_unsure_of_inside_the_picture_is_not_a_reach():
+    # Unsure inside the image (a far hand behind the body) is no sign of a reach: no top, no rep.
+    score, _ = _bird_dog_rep((950, 400), 0.3)
+    assert score.reps == ()

@@ -203,7 +203,11 @@ def test_the_exercise_starts_when_the_first_rep_does():
     started = [counter.update(i * 0.1, p, V) and counter.started
                for i, p in enumerate(["down", "down", "down", None, "up", None, "down", "down"])]
     assert started == [False, False, False, True, True, True, True, True]
-    # Joined mid-rep (never seen in the first phase): not started until a rep is.
+    # Joined mid-rep, at the top (a clip that opens at the top of a bridge): already exercising.
     counter = RepCounter(("down", "up"))
-    assert [counter.update(i * 0.1, p, V) and counter.started for i, p in enumerate(["up", None, "down"])] == \
-        [False, False, False]
+    assert [counter.update(i * 0.1, p, V) and counter.started for i, p in enumerate([None, "up", None, "down"])] == \
+        [False, True, True, True]
+    # In a later phase but not in the exercise (not in position): nothing begins.
+    counter = RepCounter(("down", "up"))
+    assert [counter.update(i * 0.1, p, s) and counter.started for i, (p, s) in enumerate([("up", N), ("down", V)])] == \
+        [False, False]

@@ -104,6 +104,7 @@ class RepCounter:
         self._ready = False            # seen in the first phase since the last rep (or the start)
         self._first_seen_s = 0.0       # time of the latest frame in the first phase
         self._away_since: float | None = None
+        self._started = False
         # The previous frame: time, phase index, state, failing, passing and unseen check ids.
         self._prev: tuple[float, int | None, FrameState, tuple[str, ...], tuple[str, ...], tuple[str, ...]] \
             | None = None
@@ -114,9 +115,11 @@ class RepCounter:
 
     @property
     def started(self) -> bool:
-        """Whether the exercise has begun: a rep is under way or done. Before that the person is
-        setting up (lying still before the first clamshell is not yet the exercise)."""
-        return bool(self._reps) or self._current is not None
+        """Whether the exercise has begun: the body has left the first phase for a rep, or been seen
+        in a later phase (joined mid-rep, as a clip that opens at the top of a bridge). Before that the
+        person is setting up (lying still before the first clamshell is not yet the exercise). Once
+        begun it stays begun."""
+        return self._started
 
     def update(self, t_s: float, phase: str | None, state: FrameState,
                failing: Sequence[str] = (), passing: Sequence[str] = (), unseen: Sequence[str] = ()) -> RepSnapshot:
@@ -182,6 +185,8 @@ class RepCounter:
                 self._ready = False
             return
         self._away_since = None
+        if stage is not None and (self.alternate or stage > 0):
+            self._started = True
         if self.alternate:
             self._observe_alternating(t_s, stage)
             return
@@ -199,6 +204,7 @@ class RepCounter:
                 return  # joined mid-rep: wait for the first phase
             # The rep began when the first phase was left: the last frame seen in it.
             self._current = rep = _Current(self._first_seen_s)
+            self._started = True
         if stage is not None and stage == rep.reached + 1:
             rep.reached = stage
             if stage == last:

@@ -56,6 +56,10 @@ class Scene:
     # (33, 2) pixels: the model's unsure position of landmarks the gate removed (NaN elsewhere);
     # None when the frame carries none. Read only for other_hidden = "unsure" (conditions.LeftRight).
     unsure_points: list[list[float]] | None = None
+    # Per landmark: missing because it lies outside the picture (past the gate's margin, or unsure
+    # and outside the image), not because the model is unsure of it inside. None when not needed
+    # (read only by rep-phase conditions declared met_if_unseen).
+    off_picture: list[bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,11 @@ class _ConditionBase(StrictModel):
     reach: bool = Field(default=False, description="judged once per rep: met if it passes at any moment of the top")
     # Rep-phase conditions only. A limb reaching its furthest often leaves the picture (a bird dog's
     # hand past the frame edge at the top of the reach): such a condition counts as met while its
-    # landmarks cannot be seen, so the rep's top is still found by the phase's other conditions, which
-    # must be seen (the file needs at least one condition without it in each phase).
-    met_if_unseen: bool = Field(default=False, description="rep phases only: met while its landmarks cannot be seen")
+    # hidden landmarks lie outside the picture (not while the model is unsure of them inside it), so
+    # the rep's top is still found by the phase's other conditions, which must be seen (the file
+    # needs at least one condition without it in each phase).
+    met_if_unseen: bool = Field(default=False, description="rep phases only: met while its landmarks are "
+                                "outside the picture")
 
     @model_validator(mode="after")
     def _needs_a_limit(self):

@@ -101,6 +101,7 @@ class Exercise:
         self._view_limit = self.thresholds[spec.view.width_ratio].value
         # Only exercises that read a hidden far side's unsure position pay for converting them.
         self._reads_unsure = any(getattr(c, "other_hidden", None) == "unsure" for c in self.spec.all_conditions())
+        self._reads_off_picture = any(c.met_if_unseen for c in self.spec.all_conditions())
         values = {name: t.value for name, t in self.thresholds.items()}
         self._compiled: dict[str, _Compiled] = {s: self._compile(s, values) for s in ((side,) if side else SIDES)}
 
@@ -164,9 +165,16 @@ class Exercise:
         unsure = None
         if self._reads_unsure and frame.unsure_xy_norm is not None:
             unsure = (frame.unsure_xy_norm * np.array(frame.image_wh, np.float32)).tolist()
+        off_picture = None
+        if self._reads_off_picture:
+            # The gate keeps an unsure position only for landmarks inside the image: a missing landmark
+            # without one is outside the picture.
+            guessed = np.zeros(len(missing), bool) if frame.unsure_xy_norm is None \
+                else np.isfinite(frame.unsure_xy_norm).all(axis=1)
+            off_picture = (frame.missing & ~guessed).tolist()
         scene = Scene(points=points, missing=missing, forward_sign=self._forward_sign(comp, points, missing),
                       wall_line=wall, speeds=speeds, wall_gaps=context.wall_gaps if context is not None else None,
-                      unsure_points=unsure)
+                      unsure_points=unsure, off_picture=off_picture)
 
         in_position = view_ok and all(_holds(c, scene) for c in comp.entry if _applies(c, scene))
         phase = None
@@ -237,7 +245,12 @@ def _holds(c: CompiledCondition, scene: Scene) -> bool:
 
 
 def _phase_holds(c: CompiledCondition, scene: Scene) -> bool:
-    """A rep-phase condition; one declared ``met_if_unseen`` is met while its landmarks are hidden."""
-    if c.spec.met_if_unseen and any(scene.missing[i] for i in c.covers):
-        return True
+    """A rep-phase condition; one declared ``met_if_unseen`` is met while its hidden landmarks are
+    outside the picture. A landmark the model is unsure of inside the picture (a far hand behind the
+    body) is no sign of a reach: a far wrist flickering about the visibility gate would otherwise
+    flick the phase and count a rep on every flicker."""
+    if c.spec.met_if_unseen and scene.off_picture is not None:
+        hidden = [i for i in c.covers if scene.missing[i]]
+        if hidden and all(scene.off_picture[i] for i in hidden):
+            return True
     return _holds(c, scene)
