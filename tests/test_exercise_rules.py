@@ -12,6 +12,7 @@ from formcheck.judge.exercises import EvalContext, Status, list_exercises, load_
 from formcheck.judge.exercises.exercise_file import ExerciseFile
 from formcheck.judge.scoring import Scorer, classify
 from formcheck.judge.timer import FrameState
+from formcheck.outputs.html_report import write_html
 from formcheck.outputs.json_report import report_dict
 from formcheck.pose.landmarks import Landmark
 from formcheck.pose.smoothing import Cleaner
@@ -350,7 +351,7 @@ def test_a_pelvic_tilt_with_a_confident_toe_just_past_the_edge_is_timed():
     assert score.unseen_seconds() == {} and scored[-1].evaluation.all_pass and scored[-1].evaluation.cue is None
 
 
-def test_a_pelvic_tilt_with_the_toes_far_past_the_edge_counts_and_says_feet_flat_was_not_seen():
+def test_a_pelvic_tilt_with_the_toes_far_past_the_edge_counts_and_says_feet_flat_was_not_seen(tmp_path):
     # At 1.15 the toes are past the margin: feet_flat cannot be seen; hips_down and knees_bent (the
     # safety checks) can, so the hold counts, and the report and the cue say what was not judged.
     score, scored = _tilt_hold(1150)
@@ -360,3 +361,5 @@ def test_a_pelvic_tilt_with_the_toes_far_past_the_edge_counts_and_says_feet_flat
     assert report["unseen_s"] == {"feet_flat": 3.0} and report["frames"][0]["unseen"] == ["feet_flat"]
     assert scored[-1].evaluation.cue == "Cannot see your left foot index: feet flat is not checked"
     assert {s.state for s in scored} == {FrameState.VALID}
+    page = write_html(score, "hand-made", tmp_path / "report.html", None).read_text()
+    assert "Not seen" in page and "<td>feet_flat</td>" in page and "3.0 s" in page
