@@ -175,6 +175,18 @@ CASES = [
     case("batch-missing-manifest", "batch --manifest {tmp}/nothing.csv -o {tmp}/batch", 2, "nothing.csv"),
     case("studio-unknown-exercise", "studio handstand -o {tmp}/clip.mp4", 2, "handstand"),
     case("studio-bad-size", "studio wall_sit --size big -o {tmp}/clip.mp4", 2, "'big'", "640x360"),
+    # -- frame rates of image folders (part 3; the cases that need real images, a single frame or a
+    #    file cut short are in test_odd_footage.py) -------------------------------------------------
+    case("score-frame-rate-nan", PLANK + " --frame-rate nan", 2, "'--frame-rate'", "got 'nan'"),
+    case("score-frame-rate-zero", PLANK + " --frame-rate 0", 2, "'--frame-rate'", "> 0"),
+    case("record-frame-rate-inf", "record {sample}/plank-side.mp4 -o {tmp}/r.poses.npz --frame-rate inf", 2,
+         "'--frame-rate'", "got 'inf'"),
+    case("score-frame-rate-for-a-video", PLANK + " --frame-rate 5", 2, "plank-side.mp4",
+         "--frame-rate is only for a folder of images"),
+    case("record-frame-rate-for-a-video", "record {sample}/plank-side.mp4 -o {tmp}/r.poses.npz --frame-rate 5", 2,
+         "plank-side.mp4", "--frame-rate is only for a folder of images"),
+    case("score-frame-rate-for-a-folder-of-clips", "score {sample} -e forearm_plank -o {tmp}/batch --frame-rate 5",
+         2, "samples", "this one holds videos or recordings"),
 ]
 
 
