@@ -134,12 +134,18 @@ class LiveRig:
 
 
 @contextlib.contextmanager
-def open_rig(settings: LiveSettings, title: str, exercises: list[Exercise]) -> Iterator[LiveRig]:
+def open_rig(settings: LiveSettings, title: str, exercises: list[Exercise], screen: Screen | None = None,
+             speaker: Voice | None = None) -> Iterator[LiveRig]:
     """Open the camera, load the pose stages ``exercises`` need, open the window, start capturing;
-    close everything on the way out (the last image shown is saved first, for --screenshot)."""
+    close everything on the way out (the last image shown is saved first, for --screenshot).
+
+    ``screen`` and ``speaker``: another front end's own (the app's, which draws for a browser and
+    lets the browser speak) instead of an OpenCV window and the local voice."""
     source, is_file = open_live_source(settings.camera)
-    rig = LiveRig(source, is_file, Screen(title, mirror=(not is_file) if settings.mirror is None else settings.mirror),
-                  Voice(enabled=settings.voice), settings.model)
+    if screen is None:
+        screen = Screen(title)
+    screen.mirror = (not is_file) if settings.mirror is None else settings.mirror
+    rig = LiveRig(source, is_file, screen, speaker or Voice(enabled=settings.voice), settings.model)
     try:
         # Models load before the window opens and the clock starts: no set waits for one.
         for exercise in exercises:

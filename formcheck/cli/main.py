@@ -25,6 +25,7 @@ COMMANDS = {
     "exercises": "formcheck.cli.exercises:exercises_command",
     "explain": "formcheck.cli.exercises:explain_command",
     "routine": "formcheck.cli.routine:routine_command",
+    "app": "formcheck.cli.app:app_command",
     "history": "formcheck.cli.history:history_command",
     "assess": "formcheck.cli.assess:assess",
     "calibrate": "formcheck.cli.calibrate:calibrate",

@@ -289,6 +289,14 @@ class HistoryStore:
             _replace_faults(conn, session_id, fault_totals(score.faults))
             _insert_measures(conn, session_id, rep_measures(score))
 
+    def note_ended_by(self, session_id: int, reason: str) -> None:
+        """Say why a finished session ended when its front end knows more than the score does (the
+        app's "Stop - it hurts" button ends a set as a quit would, for a reason that must be kept)."""
+        with self._write("note why a session ended in") as conn:
+            cur = conn.execute("UPDATE sessions SET ended_by = ?, updated_utc = ? WHERE id = ? AND finished = 1",
+                               (reason, utc_text(), session_id))
+            _require_one(cur, session_id, "is not finished or was forgotten")
+
     def add_session(self, exercise: str, *, kind: str, valid_s: float = 0.0, longest_hold_s: float = 0.0,
                     breaks: int = 0, profile: str | None = None, source: str | None = None,
                     target_s: tuple[float | None, float | None] = (None, None), duration_s: float | None = None,
