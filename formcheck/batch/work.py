@@ -140,7 +140,9 @@ def _score(task: ClipTask, row: dict) -> ClipOutcome:
                         notes=wall_notes(exercise, recording))
     row.update(result.row, status="scored", estimated=estimated, error="")
     if not result.score.complete:
-        row.update(status="failed", error=f"{task.source}: {recording.meta.get('error') or 'incomplete'}")
+        why = recording.meta.get("error") or "incomplete"
+        # The reader's message names the file already (as it was opened, perhaps a temporary copy).
+        row.update(status="failed", error=why if Path(task.source).name in why else f"{task.source}: {why}")
         return ClipOutcome(task.stem, row)  # no stamp: an incomplete report is retried next run
     result.score = dataclasses.replace(result.score, frames=[])  # the history needs no per-frame rows
     return ClipOutcome(task.stem, row, result, stamp_for(task) | {"row": row})
