@@ -112,8 +112,9 @@ def summary_page(run_id: int, routine: str, outcome: RunOutcome) -> str:
         banner = f"<p class=error>The session ended early: {escape(outcome.error)}</p>"
     elif outcome.ended_by != "done":
         banner = f"<p class=note>The session ended early ({escape(outcome.ended_by)}).</p>"
-    table = ("<table><thead><tr><th>Step</th><th>Set</th><th>Good form</th><th>Target</th><th>Ended</th>"
-             f"<th>Faults (times in the set)</th><th></th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = ("<table><thead><tr><th>Step</th><th>Set</th><th>Good form, of the target</th><th>Target met</th>"
+             "<th>Ended</th><th>Faults (times in the set)</th><th></th></tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>"
              if rows else "<p>No set was done.</p>")
     return layout("Summary", "session", f"<h1 id=summary data-run='{run_id}'>{escape(routine)}: summary</h1>"
                   f"{banner}{table}<p><a href='/today'>Back to today</a> · <a href='/progress'>Progress</a></p>")

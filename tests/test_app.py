@@ -1,0 +1,84 @@
+"""``formcheck app`` without a browser (issue #22): who may talk to it, what an upload may be, and
+the Stop - it hurts gate on the camera."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+
+import numpy as np
+
+from formcheck.app.runner import GatedCapture
+from formcheck.app.scoring import upload_name
+from formcheck.app.webscreen import CaptureStamps
+from formcheck.sources.capture import LatestFrameCapture
+from formcheck.sources.media import VideoFrame
+from tests.appserver import running_app
+
+
+def _get(url: str, headers: dict | None = None, data: bytes | None = None) -> tuple[int, dict, bytes]:
+    method = "POST" if data is not None else "GET"
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def test_a_non_local_bind_refuses_every_request_without_the_printed_token(tmp_path):
+    with running_app(tmp_path, "--host", "0.0.0.0") as (url, _):
+        assert "?token=" in url
+        base, token = url.split("/today?token=")
+        assert _get(f"{base}/today")[0] == 401
+        assert _get(f"{base}/reports")[0] == 401
+        assert _get(f"{base}/video.mjpg")[0] == 401
+        assert _get(f"{base}/today?token=wrong{token}")[0] == 401
+        assert _get(f"{base}/today", {"Cookie": "formcheck_token=wrong"})[0] == 401
+        status, headers, body = _get(f"{base}/today?token={token}")
+        assert status == 200 and b"Today" in body
+        cookie = headers["set-cookie"].split(";")[0]
+        assert _get(f"{base}/reports", {"Cookie": cookie})[0] == 200
+        # Even with the token, an action must come from the app's own page.
+        assert _get(f"{base}/api/runs", {"Cookie": cookie}, data=b"{}")[0] == 403
+
+
+def test_a_local_app_answers_only_its_own_host_name_and_refuses_an_upload_over_the_limit(tmp_path):
+    with running_app(tmp_path, "--max-upload-mb", "1") as (url, _):
+        base = url.rsplit("/", 1)[0]
+        assert "token" not in url
+        assert _get(f"{base}/today")[0] == 200
+        assert _get(f"{base}/today", {"Host": "attacker.example"})[0] == 403
+        status, _, body = _get(f"{base}/api/score?exercise=forearm_plank&name=big.mp4", {"X-Formcheck": "1"},
+                               data=b"\0" * (1024 * 1024 + 1))
+        assert status == 413 and b"big.mp4" in body
+        status, _, body = _get(f"{base}/api/score?exercise=no_such_thing&name=a.mp4", {"X-Formcheck": "1"},
+                               data=b"\0" * 10)
+        assert status == 400 and b"no_such_thing" in body
+        assert _get(f"{base}/reports/99")[0] == 404
+        assert _get(f"{base}/static/..%2Fserver.py")[0] == 404
+
+
+def test_an_upload_is_saved_under_a_name_of_its_own_never_a_path_from_the_client():
+    assert upload_name("../../etc/passwd") == "upload"
+    assert upload_name("/home/me/clip.MP4") == "upload.mp4"
+    assert upload_name("clip.mp4/../../x") == "upload"
+    assert upload_name("weird.<script>") == "upload"
+
+
+def _frames(n: int, interval_s: float):
+    for i in range(n):
+        time.sleep(interval_s)
+        yield VideoFrame(i, i * interval_s, np.zeros((2, 2, 3), np.uint8))
+
+
+def test_after_stop_it_hurts_no_frame_captured_later_reaches_the_coach():
+    with LatestFrameCapture(_frames(200, 0.005)) as capture:
+        gate = GatedCapture(capture, CaptureStamps())
+        before = [gate.latest(0.5) for _ in range(5)]
+        assert all(c is not None for c in before)
+        gate.close()
+        after = [gate.latest(0.05) for _ in range(20)]
+        assert after == [None] * 20
+        assert capture.delivered > before[-1].frame.index + 1  # the camera went on; nothing was handed on
