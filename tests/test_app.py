@@ -8,10 +8,13 @@ import urllib.error
 import urllib.request
 
 import numpy as np
+from click.testing import CliRunner
 
-from formcheck.app.runner import GatedCapture
+from formcheck.app.runner import PAIN_REASON, GatedCapture
 from formcheck.app.scoring import upload_name
 from formcheck.app.webscreen import CaptureStamps
+from formcheck.cli.main import main
+from formcheck.outputs.history.store import HistoryStore
 from formcheck.sources.capture import LatestFrameCapture
 from formcheck.sources.media import VideoFrame
 from tests.appserver import running_app
@@ -82,3 +85,16 @@ def test_after_stop_it_hurts_no_frame_captured_later_reaches_the_coach():
         after = [gate.latest(0.05) for _ in range(20)]
         assert after == [None] * 20
         assert capture.delivered > before[-1].frame.index + 1  # the camera went on; nothing was handed on
+
+
+def test_a_set_stopped_because_it_hurt_says_so_in_the_history_listing(tmp_path):
+    db = tmp_path / "history.sqlite3"
+    with HistoryStore.open(db) as store:
+        kept = store.add_session("wall_sit", kind="live", valid_s=12.0, longest_hold_s=12.0, target_s=(30.0, 120.0))
+        stopped = store.add_session("wall_sit", kind="live", valid_s=4.0, longest_hold_s=4.0, target_s=(30.0, 120.0))
+        store.note_ended_by(stopped, PAIN_REASON)
+        assert [r.ended_by for r in store.sessions("wall_sit", newest_first=False)] == ["finished", PAIN_REASON]
+        assert kept != stopped
+    out = CliRunner().invoke(main, ["history", "wall_sit", "--db", str(db)], terminal_width=80)
+    assert out.exit_code == 0, out.output
+    assert out.output.count("stopped: it hurts") == 1 and "done" in out.output

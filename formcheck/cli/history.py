@@ -130,6 +130,8 @@ def _cells(store: HistoryStore, row: SessionRow, status: str) -> list[str]:
 
     when = row.started.astimezone().strftime("%d %b %H:%M")
     status_text = STATUS_TEXT.get(status, status)
+    if status == "finished" and row.ended_by not in (None, "finished"):
+        status_text = escape(row.ended_by)  # a front end's own reason: the app's "stopped: it hurts"
     if row.kind == "assessment":
         # An assessment measures; it holds nothing, so hold figures would read as a bad session.
         measures = ", ".join(f"{m.name} {m.value:g}{m.unit}" for m in store.measures(row.id)[:2])
