@@ -5,7 +5,8 @@
 A real clip is letterboxed to 640x480 at 30 fps into /tmp (or, without the real data, a rendered
 plank clip) and given to the live loop as its camera, paced in real time as a camera would be.
 Latency is measured per shown frame from the moment the capture thread delivered it to the moment
-``imshow`` and the ``waitKey`` that paints it returned. Also printed: where each frame's time went
+the drawn frame was handed to the window's own process (which paints it with ``imshow``/``waitKey``
+on the other side of a pipe, about a millisecond later). Also printed: where each frame's time went
 (pose estimation, the rest of the pipeline, drawing + showing; median and 95th percentile, since a
 slow 5 % is what drops frames) and the drop count. The model is ``formcheck live``'s default unless
 ``--model`` says otherwise.
