@@ -58,6 +58,7 @@ class AppContext:
     board: Board = field(default_factory=Board)
     runs: dict[int, RoutineSession] = field(default_factory=dict)
     jobs: dict[int, ScoreJob] = field(default_factory=dict)
+    closing: threading.Event = field(default_factory=threading.Event)  # the server is stopping: end the streams
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -144,8 +145,8 @@ def create_app(ctx: AppContext) -> Starlette:
     async def events(request: Request) -> Response:
         async def stream():
             version = -1
-            while True:
-                version, parts = await anyio.to_thread.run_sync(ctx.board.wait_newer, version, 1.0)
+            while not ctx.closing.is_set():
+                version, parts = await anyio.to_thread.run_sync(ctx.board.wait_newer, version, 0.5)
                 yield f"data: {json.dumps(parts)}\n\n".encode()
                 # At most ~20 updates a second: the page needs no more, and a slow one must not lag.
                 await asyncio.sleep(0.05)
@@ -159,7 +160,7 @@ def create_app(ctx: AppContext) -> Starlette:
 
         async def stream():
             after = 0
-            while True:
+            while not ctx.closing.is_set():
                 shown = await anyio.to_thread.run_sync(run.screen.next_frame, after, 0.5)
                 if shown is None:
                     if run.done:

@@ -65,7 +65,7 @@ def app_command(camera: str, routine_files: tuple[str, ...], host: str, port: in
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{sock.getsockname()[1]}/today"
     if token is not None:
         url += f"?token={token}"
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx), log_level="warning", access_log=False))
+    server = _Server(ctx, uvicorn.Config(create_app(ctx), log_level="warning", access_log=False))
     stdout_console().print(f"formcheck app: {url}", soft_wrap=True)
     print_note("press Ctrl-C here to stop the app")
     if not no_browser:
@@ -74,6 +74,19 @@ def app_command(camera: str, routine_files: tuple[str, ...], host: str, port: in
         server.run(sockets=[sock])
     finally:
         _stop_runs(ctx)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which on Ctrl-C first ends the page's event and camera streams: they never
+    end on their own, and the server waits for every open response before it stops."""
+
+    def __init__(self, ctx: AppContext, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ctx = ctx
+
+    def handle_exit(self, sig, frame) -> None:
+        self.ctx.closing.set()
+        super().handle_exit(sig, frame)
 
 
 def _bind(host: str, port: int) -> socket.socket:
