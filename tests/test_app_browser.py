@@ -104,9 +104,10 @@ def test_a_two_step_routine_in_the_browser_ends_with_stop_it_hurts_in_the_histor
 
         page.goto(f"{base}/reports")
         page.screenshot(path=str(shots / "reports.png"), full_page=True)
-        page.click("text=open")
+        page.click("text=open")   # the newest: the set stopped because it hurt
         page.wait_for_load_state()
-        assert "Wall sit" in page.inner_text("body")
+        report = page.inner_text("body")
+        assert "Wall sit" in report and "it ended: stopped: it hurts" in report
         page.screenshot(path=str(shots / "report.png"))
 
     with HistoryStore.open(tmp_path / "history.sqlite3") as store:

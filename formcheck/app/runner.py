@@ -179,6 +179,7 @@ class RoutineSession:
                     if self.pain.is_set():
                         self._gate.close()
                     rig.capture = self._gate  # type: ignore[assignment]  # the same reading interface
+                    rig.reason = lambda: PAIN_REASON if self.pain.is_set() else None
                     self.board.update(run={"id": self.run_id, "status": "running", "routine": plan.routine.name})
                     run = run_routine(rig, plan, exercises, live, folder.work_dir, final_root=out_root)
             finally:

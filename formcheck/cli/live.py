@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -124,6 +124,9 @@ class LiveRig:
     model: str
     capture: LatestFrameCapture | None = None
     stages: dict[bool, PoseStage] = field(default_factory=dict)
+    # A front end's own reason a set ended, when it has one (the app's "stopped: it hurts"): the
+    # report and the recording say it instead of the key that ended the coach's loop.
+    reason: Callable[[], str | None] | None = None
 
     def stage_for(self, exercise: Exercise) -> PoseStage:
         # The same pixel stage as scoring: the estimator, and for wall exercises the wall stage with
@@ -182,10 +185,11 @@ def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: Coach
     result = coach.run(rig.capture)
     info = dataclasses.replace(rig.source.info, duration_s=end_time(result.frames, rig.source.info.fps) or 0.0)
     meta = make_meta(info, stage.model_name, result.complete)
-    meta.update(live=True, countdown_s=options.countdown_s, sample_fps=None, ended_by=result.ended_by)
+    ended_by = (rig.reason() if rig.reason is not None else None) or result.ended_by
+    meta.update(live=True, countdown_s=options.countdown_s, sample_fps=None, ended_by=ended_by)
     if result.error is not None:
         meta["error"] = str(result.error)
-    notes = [f"Live session from {rig.source.info.name}; it ended: {result.ended_by}."]
+    notes = [f"Live session from {rig.source.info.name}; it ended: {ended_by}."]
     saved = result.session.finish(Recording(result.frames, meta, result.walls), source=rig.source.info.name,
                                   out_dir=final_dir or out_dir, notes=notes)
     return LiveSet(result, saved)
