@@ -7,13 +7,15 @@ import time
 import urllib.error
 import urllib.request
 
+import cv2
 import numpy as np
 from click.testing import CliRunner
 
 from formcheck.app.runner import PAIN_REASON, GatedCapture
 from formcheck.app.scoring import upload_name
-from formcheck.app.webscreen import CaptureStamps
+from formcheck.app.webscreen import CaptureStamps, WebScreen
 from formcheck.cli.main import main
+from formcheck.live.screen import Action, Status
 from formcheck.outputs.history.store import HistoryStore
 from formcheck.sources.capture import LatestFrameCapture
 from formcheck.sources.media import VideoFrame
@@ -98,3 +100,22 @@ def test_a_set_stopped_because_it_hurt_says_so_in_the_history_listing(tmp_path):
     out = CliRunner().invoke(main, ["history", "wall_sit", "--db", str(db)], terminal_width=80)
     assert out.exit_code == 0, out.output
     assert out.output.count("stopped: it hurts") == 1 and "done" in out.output
+
+
+def test_the_web_screen_sends_the_drawn_image_as_jpeg_with_the_state_it_shows_and_takes_the_buttons():
+    published = []
+    screen = WebScreen(published.append)
+    image = np.full((480, 640, 3), 90, np.uint8)
+    screen.stamps.note(image, time.perf_counter() - 0.040)
+    assert screen.show(image, None, Status(rest_s=3.2, headline="Next: Wall sit")) is None
+    shown = screen.next_frame(0, timeout_s=0.1)
+    assert shown is not None and shown.number == 1
+    decoded = cv2.imdecode(np.frombuffer(shown.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert decoded.shape == (480, 640, 3)
+    state = published[-1]
+    assert (state.rest_s, state.headline, state.hold_s, state.frame) == (3.2, "Next: Wall sit", None, 1)
+    assert state.capture_age_ms >= 40
+    assert screen.next_frame(1, timeout_s=0.05) is None  # nothing newer: the page waits, never gets a repeat
+    screen.press(Action.PAUSE)
+    assert screen.show(image, None, Status(paused=True)) is Action.PAUSE
+    assert screen.poll() is None

@@ -55,7 +55,7 @@ def test_a_two_step_routine_in_the_browser_ends_with_stop_it_hurts_in_the_histor
         page.click("#start")
         page.wait_for_url("**/session")
 
-        samples, pressed_at_hold, shot_taken = [], None, False
+        samples, pressed_at_hold, shot_taken, paused = [], None, False, None
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             s = _sample(page)
@@ -67,6 +67,14 @@ def test_a_two_step_routine_in_the_browser_ends_with_stop_it_hurts_in_the_histor
             if in_step2 and hold and hold > 1.0 and not shot_taken:
                 page.screenshot(path=str(shots / "session.png"))
                 shot_taken = True
+                page.click("#pause")   # Pause: the timer stops until Resume
+                page.wait_for_function("() => document.getElementById('big').textContent === 'Paused'")
+                at_pause = float(_sample(page)["hold"])
+                time.sleep(1.0)
+                paused = (_sample(page), at_pause)
+                page.click("#pause")
+                page.wait_for_function("() => document.getElementById('big').textContent !== 'Paused'")
+                continue
             if in_step2 and s["cue"] and hold and hold > 1.0:
                 pressed_at_hold = hold
                 page.screenshot(path=str(shots / "session-cue.png"))
@@ -74,6 +82,8 @@ def test_a_two_step_routine_in_the_browser_ends_with_stop_it_hurts_in_the_histor
                 break
             time.sleep(0.1)
         assert pressed_at_hold is not None, f"no cue seen in step 2; last state {samples[-1] if samples else None}"
+        assert paused is not None and paused[0]["big"] == "Paused"
+        assert float(paused[0]["hold"]) == paused[1], "the timer ran on while paused"
         page.wait_for_url("**/summary/*", timeout=30_000)
         page.screenshot(path=str(shots / "summary.png"), full_page=True)
         summary = page.inner_text("main")

@@ -81,6 +81,9 @@ class CaptureStamps:
 class WebScreen(Screen):
     """``show`` draws as the window does and publishes; ``poll`` takes the page's actions."""
 
+    paused_hint = "press Resume to go on"
+    rest_hint = "rest - Skip to go on"
+
     def __init__(self, publish: Callable[[LiveState], None], stamps: CaptureStamps | None = None) -> None:
         super().__init__("formcheck")
         self._publish = publish
@@ -95,7 +98,8 @@ class WebScreen(Screen):
 
     def show(self, image_rgb: np.ndarray, overlay: Overlay | None, status: Status, decorate=None) -> Action | None:
         captured_s = self.stamps.find(image_rgb)
-        super().show(image_rgb, overlay, status, decorate)  # draws into self.last_image, no window
+        # Draws into self.last_image (no window) and takes the next button pressed, through poll.
+        action = super().show(image_rgb, overlay, status, decorate)
         assert self.last_image is not None
         ok, buf = cv2.imencode(".jpg", self.last_image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         now = time.perf_counter()
@@ -105,7 +109,7 @@ class WebScreen(Screen):
                 self._latest = ShownFrame(self._number, buf.tobytes(), captured_s, now)
             self._cond.notify_all()
         self._publish(_state(self._number, overlay, status, captured_s, now))
-        return self.poll()
+        return action
 
     def poll(self) -> Action | None:
         try:

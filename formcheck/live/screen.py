@@ -113,6 +113,10 @@ def wrap(text: str, max_width_px: int, scale: float) -> list[str]:
 class Screen:
     """An OpenCV window. ``mirror`` and ``readout_visible`` are view settings the keys toggle."""
 
+    # What the centre of the image says to do next; a screen without keys says it in its own words.
+    paused_hint = "press space to resume"
+    rest_hint = "rest - n to skip"
+
     def __init__(self, title: str = "formcheck", mirror: bool = False) -> None:
         self.title = title
         self.mirror = mirror
@@ -187,9 +191,9 @@ class Screen:
             self._draw_cue(bgr, status.cue, scale, self._stamps)
         centre = None
         if status.paused:
-            centre = ("Paused", "press space to resume")
+            centre = ("Paused", self.paused_hint)
         elif status.rest_s is not None:
-            centre = (str(max(0, int(np.ceil(status.rest_s)))), "rest - n to skip")
+            centre = (str(max(0, int(np.ceil(status.rest_s)))), self.rest_hint)
         elif status.countdown_s is not None and status.countdown_s > 0:
             centre = (str(int(np.ceil(status.countdown_s))), "get into position")
         if centre:

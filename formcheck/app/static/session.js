@@ -21,8 +21,11 @@ function showLive(live) {
   const timer = document.querySelector(".timer");
   timer.classList.toggle("paused", live.phase === "paused");
   timer.classList.toggle("holding", live.phase === "holding");
-  if (live.hold_s !== null) $("hold").textContent = clock(live.hold_s);
-  $("hold").dataset.seconds = live.hold_s === null ? "" : String(live.hold_s);
+  // Paused and resting frames carry no timer: the last figure stays on screen.
+  if (live.hold_s !== null) {
+    $("hold").textContent = clock(live.hold_s);
+    $("hold").dataset.seconds = String(live.hold_s);
+  }
   $("target").textContent = live.target_s ? `/ ${clock(live.target_s)}` : "";
   $("reps").textContent = live.reps === null ? "" : `${live.reps} reps`;
   let big = "";
