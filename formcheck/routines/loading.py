@@ -24,6 +24,7 @@ from formcheck.errors import ExerciseError
 from formcheck.judge.exercises import load_exercise
 from formcheck.judge.exercises.exercise_file import ExerciseFile, name_key
 from formcheck.judge.exercises.library import name_index
+from formcheck.judge.exercises.validation_errors import field_problem
 from formcheck.routines.errors import RoutineError
 from formcheck.routines.routine_file import RoutineFile, StepSpec
 
@@ -210,14 +211,7 @@ def _describe(exc: ValidationError, path: Path, raw: Any) -> str:
             loc = loc[2:]
         field = ".".join(str(p) for p in loc)
         where = ", ".join(p for p in (where, f"field {field}" if field else "") if p) or "(top level)"
-        msg = e["msg"].removeprefix("Value error, ").replace("Input should be", "expected")
-        if e["type"] == "missing":
-            lines.append(f"{where}: missing (this field is required)")
-        elif e["type"] == "extra_forbidden":
-            lines.append(f"{where}: not a known field (got {e['input']!r})")
-        else:
-            got = e.get("input")
-            lines.append(f"{where}: {msg}" + ("" if isinstance(got, dict) else f", got {got!r}"))
+        lines.append(f"{where}: {field_problem(e)}")
     if len(lines) == 1:
         return f"{head}: {lines[0]}"
     return head + ":\n  " + "\n  ".join(lines)

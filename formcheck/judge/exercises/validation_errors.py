@@ -31,18 +31,20 @@ def _describe_loc(loc: tuple[Any, ...], raw: Any) -> str:
     return out or "(top level)"
 
 
+def field_problem(error: dict[str, Any]) -> str:
+    """What is wrong with one field, from one of pydantic's error records: what was expected and,
+    unless it is a whole table, what arrived. Every data file formcheck reads says it this way."""
+    if error["type"] == "missing":
+        return "missing (this field is required)"
+    if error["type"] == "extra_forbidden":
+        return f"not a known field (got {error['input']!r})"
+    got = error.get("input")
+    return error["msg"].removeprefix("Value error, ") + ("" if isinstance(got, dict) else f" (got {got!r})")
+
+
 def format_validation_error(err: ValidationError, path: Path | str, what: str, raw: Any) -> str:
     """One line per problem: file, exercise, field, what was expected and what arrived."""
     lines = [f"{path}: invalid {what}:"]
     for e in err.errors(include_url=False):
-        where = _describe_loc(tuple(e["loc"]), raw)
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "missing":
-            lines.append(f"  field {where}: missing (this field is required)")
-        elif e["type"] == "extra_forbidden":
-            lines.append(f"  field {where}: not a known field (got {e['input']!r})")
-        else:
-            got = e.get("input")
-            got_text = "" if isinstance(got, dict) else f" (got {got!r})"
-            lines.append(f"  field {where}: {msg}{got_text}")
+        lines.append(f"  field {_describe_loc(tuple(e['loc']), raw)}: {field_problem(e)}")
     return "\n".join(lines)
