@@ -1,9 +1,11 @@
 import math
 
+import av
 import numpy as np
 import pytest
 
 from formcheck.errors import CameraError, SourceError
+from formcheck.sources import media
 from formcheck.sources.media import CameraSource, ImageSource, VideoFileSource, open_source
 from tests.videos import write_video
 
@@ -179,3 +181,21 @@ def test_sampled_reads_keep_exactly_the_frames_a_full_decode_keeps(tmp_path, mon
     assert [(f.index, f.t_s) for f in got] == [(f.index, f.t_s) for f in expected]
     assert all(np.array_equal(a.rgb, b.rgb) for a, b in zip(got, expected))
     assert sum(skipped) >= 5  # x264 makes unreferenced B-frames: those unsampled are never decoded
+
+
+@pytest.mark.parametrize("options, fmt, size_wh", [({}, "rgb24", None),
+                                                   ({"bgr": True, "max_height": 32}, "bgr24", (48, 32))])
+def test_a_read_converts_with_one_scaler_to_the_pixels_pyav_gives_frame_by_frame(tmp_path, monkeypatch, options, fmt,
+                                                                                  size_wh):
+    # A scaler per frame (what frame.to_ndarray(format=...) builds) cost more than the conversion.
+    path = write_video(tmp_path / "c.mp4", [i / 30 for i in range(12)], size_wh=(96, 64))
+    made = []
+    monkeypatch.setattr(media, "VideoReformatter", lambda: made.append(1) or av.video.reformatter.VideoReformatter())
+    got = list(VideoFileSource(path, threaded_decode=False, **options))
+    width, height = size_wh or (None, None)
+    with av.open(str(path)) as container:
+        expected = [f.to_ndarray(format=fmt, width=width, height=height, interpolation="FAST_BILINEAR")
+                    for f in container.decode(video=0)]
+    assert len(made) == 1
+    assert len(got) == len(expected) == 12
+    assert all(np.array_equal(a.rgb, b) for a, b in zip(got, expected))

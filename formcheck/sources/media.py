@@ -21,6 +21,7 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from formcheck.errors import CameraError, SourceError
 
@@ -76,9 +77,10 @@ class VideoFileSource:
     starts at 0.0 here, and variable-frame-rate phone videos keep their real spacing.
     ``start_s``/``end_s`` select a contiguous span (used to split a clip between processes).
     ``sample_fps`` keeps only the first frame of each ``1 / sample_fps`` slot of time (a grid from 0,
-    so processes splitting a clip pick the same frames); the rest are decoded but not converted.
-    ``threaded_decode`` lets FFmpeg decode ahead on other cores; turn it off when other decoders
-    already keep every core busy, where its threads only cost time.
+    so processes splitting a clip pick the same frames); the rest are not converted, and those no
+    other frame is predicted from are not even decoded (:class:`_UnsampledSkipper`).
+    ``threaded_decode`` lets FFmpeg decode ahead and convert to RGB on other cores; turn it off
+    when other decoders already keep every core busy, where its threads only cost time.
 
     A file that ends before its own index says (a copy cut short) yields what decodes; after the
     iteration ``cut_short_at_s`` is the time up to which it was read, else ``None``.
@@ -109,6 +111,8 @@ class VideoFileSource:
         if threaded_decode:
             # Frame-level threads let FFmpeg decode ahead while the pose model runs on another core.
             self._stream.thread_type = "AUTO"
+        # Scaler threads: 0 lets FFmpeg use every core, 1 keeps the conversion on this thread.
+        self._convert_threads = 0 if threaded_decode else 1
         tb = self._stream.time_base or Fraction(1, 1_000_000)
         self._time_base = tb
         self._start_pts = self._stream.start_time or 0
@@ -192,17 +196,25 @@ class VideoFileSource:
             self.cut_short_at_s = read_to_s
 
     def _converter(self):
-        """Decoded frame -> upright RGB (or BGR) array, scaled down when asked."""
+        """Decoded frame -> upright RGB (or BGR) array, scaled down when asked.
+
+        One scaler serves every frame of the read: ``frame.to_ndarray(format=...)`` builds a new
+        one per frame, with its own threads, which cost more than the conversion itself (1080p:
+        3.8 ms a frame against 2.5 ms, two busy cores; benchmarks/sampled_decode.py).
+        """
         fmt = self._format
+        scaler = VideoReformatter()
+        threads = self._convert_threads
         if self._out_wh:
             w, h = self._out_wh if self.quarter_turns % 2 == 0 else self._out_wh[::-1]
             # Downscaled frames are for people to watch (the annotated video), not for the pose
             # model: FFmpeg's fast bilinear scaler costs a third less than its default, 720p to 480p.
             def to_array(f):
-                return f.to_ndarray(format=fmt, width=w, height=h, interpolation="FAST_BILINEAR")
+                return scaler.reformat(f, format=fmt, width=w, height=h, interpolation="FAST_BILINEAR",
+                                       threads=threads).to_ndarray()
         else:
             def to_array(f):
-                return f.to_ndarray(format=fmt)
+                return scaler.reformat(f, format=fmt, threads=threads).to_ndarray()
         turn = _CV2_TURNS.get(self.quarter_turns)
         if turn is None:
             return to_array
