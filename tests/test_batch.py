@@ -177,3 +177,38 @@ def test_a_worker_killed_mid_clip_loses_no_clip(shared_data, tmp_path):
     assert all((tmp_path / "out" / r["stem"] / "batch.json").is_file() for r in report.rows)
     # The reports are complete, so a rerun has nothing left to do.
     assert [r["status"] for r in run_batch(jobs, tmp_path / "out", LocalPool(2)).rows] == ["skipped", "skipped"]
+
+
+def test_what_a_folder_holds_but_is_not_scored_is_said(tmp_path):
+    from formcheck.batch.jobs import jobs_from_sources
+
+    folder = tmp_path / "clips"
+    (folder / "week2").mkdir(parents=True)
+    (folder / "a.mp4").write_bytes(b"x")
+    (folder / "gone.mp4").symlink_to(tmp_path / "nowhere.mp4")
+    (folder / "notes.txt").write_text("not a clip, not said")
+    told: list[tuple[str, str]] = []
+    jobs = jobs_from_sources([folder], "forearm_plank", skipped=lambda p, why: told.append((p.name, why)))
+    assert [j.source.name for j in jobs] == ["a.mp4"]
+    assert [name for name, _ in told] == ["gone.mp4", "week2"]
+    assert "does not exist" in told[0][1] and "folders are not searched" in told[1][1]
+
+
+def test_an_interrupted_recording_is_not_called_interrupted_when_scored(tmp_path):
+    import subprocess
+    import sys
+
+    from formcheck.pose.recording import Recording, save_recording
+    from formcheck_studio import GroundTruth
+
+    truth = GroundTruth.load(Path(__file__).resolve().parents[1] / "samples" / "plank-side.json")
+    frames = truth.pose_frames()[:60]  # stopped with Ctrl-C after 4 s of a 16 s clip
+    meta = {"source": "plank-side.mp4", "fps": truth.fps, "complete": False, "width": 640, "height": 360,
+            "duration_s": 16.0}
+    rec = save_recording(Recording(frames, meta), tmp_path / "cut.poses.npz")
+    out = subprocess.run([sys.executable, "-m", "formcheck", "score", str(rec), "-e", "plank", "-o",
+                          str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr
+    assert "warning: interrupted" not in out.stderr
+    assert "the recording was stopped before the end of its video" in out.stderr and "4.0 s" in out.stderr
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["complete"] is False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,18 +32,37 @@ def clip_stem(path: Path) -> str:
     return path.name.removesuffix(SUFFIX) if path.name.endswith(SUFFIX) else path.stem
 
 
-def _expand(source: Path) -> list[Path]:
-    """A folder gives its clips (sorted, not recursive); a file is itself."""
+Skipped = Callable[[Path, str], None]
+"""``skipped(path, why)``: told of each entry of a folder that is not scored."""
+
+
+def _expand(source: Path, skipped: Skipped) -> list[Path]:
+    """A folder gives its clips (sorted, not recursive); a file is itself. Anything in a folder that
+    looks like it was meant to be scored but is not (a sub-folder, a link to nothing) is told to
+    ``skipped``, never passed over in silence."""
     if source.is_dir():
-        return sorted(p for p in source.iterdir() if is_clip(p))
+        clips = []
+        for path in sorted(source.iterdir()):
+            if is_clip(path):
+                clips.append(path)
+            elif path.is_symlink() and not path.exists():
+                skipped(path, "a link to a file that does not exist")
+            elif path.is_dir() and not path.name.startswith("."):
+                skipped(path, "a folder inside the folder (folders are not searched; name it too to score it)")
+        return clips
     if not source.exists():
         raise FormcheckError(f"{source}: no such file or folder")
     return [source]
 
 
-def jobs_from_sources(sources: Iterable[Path], exercise: str, profile: str | None = None) -> list[ClipJob]:
+def _ignore(path: Path, why: str) -> None:
+    pass
+
+
+def jobs_from_sources(sources: Iterable[Path], exercise: str, profile: str | None = None,
+                      skipped: Skipped = _ignore) -> list[ClipJob]:
     """Every clip named or inside a named folder, each with the same exercise and profile."""
-    clips = [clip for source in sources for clip in _expand(Path(source))]
+    clips = [clip for source in sources for clip in _expand(Path(source), skipped)]
     if not clips:
         raise FormcheckError("no videos or .poses.npz recordings to score in " + ", ".join(map(str, sources)))
     return with_unique_stems([ClipJob(clip, exercise, profile) for clip in clips])

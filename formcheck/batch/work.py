@@ -28,7 +28,7 @@ from formcheck.judge.exercises import load_exercise
 from formcheck.outputs.json_report import write_json
 from formcheck.outputs.sinks import Ended
 from formcheck.pose.estimate import record
-from formcheck.pose.recording import SUFFIX, is_recording_path, load_recording
+from formcheck.pose.recording import SUFFIX, incomplete_reason, is_recording_path, load_recording
 
 STAMP_NAME = "batch.json"
 REPORT_FILES = ("report.json", "timeline.png", "report.html")
@@ -140,7 +140,7 @@ def _score(task: ClipTask, row: dict) -> ClipOutcome:
                         notes=wall_notes(exercise, recording))
     row.update(result.row, status="scored", estimated=estimated, error="")
     if not result.score.complete:
-        why = recording.meta.get("error") or "incomplete"
+        why = incomplete_reason(recording.meta)
         # The reader's message names the file already (as it was opened, perhaps a temporary copy).
         row.update(status="failed", error=why if Path(task.source).name in why else f"{task.source}: {why}")
         return ClipOutcome(task.stem, row)  # no stamp: an incomplete report is retried next run

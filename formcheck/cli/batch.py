@@ -81,7 +81,11 @@ def _jobs(sources: tuple[Path, ...], manifest: Path | None, exercise: str | None
         return jobs_from_manifest(manifest, default_profile=profile)
     if not sources or not exercise:
         raise FormcheckError("give SOURCES and --exercise, or --manifest (see 'formcheck batch --help')")
-    return jobs_from_sources(sources, exercise, profile)
+    return jobs_from_sources(sources, exercise, profile, skipped=warn_skipped)
+
+
+def warn_skipped(path: Path, why: str) -> None:
+    print_warning(f"{path}: not scored: {why}")
 
 
 def _check_exercises(jobs) -> None:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from formcheck.batch.backends import LocalPool
 from formcheck.batch.jobs import clip_stem, jobs_from_sources
-from formcheck.cli.batch import run_batch_with_progress
+from formcheck.cli.batch import run_batch_with_progress, warn_skipped
 from formcheck.cli.console import print_warning, progress_bars, stdout_console
 from formcheck.cli.history import db_option
 from formcheck.cli.options import FiniteFloat
@@ -24,6 +24,7 @@ from formcheck.judge.exercises import load_exercise
 from formcheck.outputs.folder import OutputFolder
 from formcheck.outputs.sinks import SessionResult
 from formcheck.outputs.terminal_summary import score_rows
+from formcheck.pose.recording import incomplete_reason, is_recording_path
 from formcheck.sources.media import is_image_folder
 
 SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run directly, with its person mask for "
@@ -63,7 +64,7 @@ def score(source: Path, exercise_name: str, out_dir: Path | None, overwrite: boo
         if frame_rate is not None:
             raise SourceError(f"{source}: --frame-rate is only for a folder of images, and this one holds videos "
                               "or recordings")
-        jobs = jobs_from_sources([source], exercise_name, profile)
+        jobs = jobs_from_sources([source], exercise_name, profile, skipped=warn_skipped)
         run_batch_with_progress(jobs, out_dir, LocalPool(workers), model=model, video=not no_video,
                                 sample_fps=sample_fps, history_db=db)
         return
@@ -97,6 +98,11 @@ def score(source: Path, exercise_name: str, out_dir: Path | None, overwrite: boo
     result.files = {name: out_dir / path.name for name, path in result.files.items()}
     print_summary(result)
     if not result.score.complete:
+        if is_recording_path(source):
+            # Nobody pressed Ctrl-C now: the recording itself was cut short when it was made.
+            print_warning(f"{source}: {incomplete_reason(result.meta)}; the report in {out_dir} covers the "
+                          f"{result.score.duration_s:.1f} s it holds")
+            sys.exit(ExitCode.FAILED)
         exit_incomplete(result.meta, f"the report in {out_dir} covers only the part that was processed")
 
 

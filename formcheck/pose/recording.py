@@ -93,6 +93,12 @@ class Recording:
         return len(self.frames)
 
 
+def incomplete_reason(meta: dict) -> str:
+    """Why a recording does not cover its whole source: what its reader said, or else that the
+    recording itself was stopped early (Ctrl-C while it was made)."""
+    return meta.get("error") or "the recording was stopped before the end of its video"
+
+
 def make_meta(info: SourceInfo, model: str, complete: bool) -> dict:
     return {
         "source": info.name,
