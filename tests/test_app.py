@@ -119,3 +119,16 @@ def test_the_web_screen_sends_the_drawn_image_as_jpeg_with_the_state_it_shows_an
     screen.press(Action.PAUSE)
     assert screen.show(image, None, Status(paused=True)) is Action.PAUSE
     assert screen.poll() is None
+
+
+def test_a_missing_camera_file_or_routine_is_one_line_and_exit_2_before_anything_listens(tmp_path):
+    not_video = tmp_path / "clip.mp4"
+    not_video.write_text("not a video")
+    for args, named in ((["--camera", str(tmp_path / "nosuch.mp4")], "nosuch.mp4"),
+                        (["--camera", str(not_video)], "clip.mp4"),
+                        (["--routine", str(tmp_path / "nothere.toml")], "nothere.toml")):
+        out = CliRunner().invoke(main, ["app", "--no-browser", *args])
+        assert out.exit_code == 2, out.output
+        lines = [line for line in out.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and named in lines[0] and "Traceback" not in out.output
+        assert "formcheck app:" not in out.output  # never started listening

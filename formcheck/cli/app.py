@@ -22,6 +22,7 @@ from formcheck.errors import FormcheckError, SourceError
 from formcheck.live.session import user_data_dir
 from formcheck.pose.models import SCORE_MODEL
 from formcheck.routines import example_routines, read_routine
+from formcheck.sources.camera import open_live_source
 
 _STOP_RUN_WAIT_S = 15.0
 
@@ -54,6 +55,7 @@ def app_command(camera: str, routine_files: tuple[str, ...], host: str, port: in
     It listens on this computer only unless --host says otherwise; then the address it prints
     carries an access token that every request must bring.
     """
+    _check_camera(camera)
     routines = [read_routine(path) for path in example_routines().values()]
     # A routine given on the command line is checked now: a mistake is one line here, not a broken page.
     routines += [read_routine(name) for name in routine_files]
@@ -87,6 +89,15 @@ class _Server(uvicorn.Server):
     def handle_exit(self, sig, frame) -> None:
         self.ctx.closing.set()
         super().handle_exit(sig, frame)
+
+
+def _check_camera(camera: str) -> None:
+    """A video file given as the camera must exist now, not when the first session starts. A camera
+    is opened only for a session: holding it while the app waits would keep its light on."""
+    text = camera.strip()
+    if text.isdigit() or "://" in text or text.startswith("/dev/"):
+        return
+    open_live_source(text)  # opens and probes the file; the unread source is dropped here
 
 
 def _bind(host: str, port: int) -> socket.socket:
