@@ -74,9 +74,11 @@ def score(source: Path, exercise_name: str, out_dir: Path | None, overwrite: boo
     outputs = Outputs(folder.work_dir, final_dir=out_dir, history=History(db, profile, warn=print_warning))
     try:
         with progress_bars() as new_bar:
-            outputs = dataclasses.replace(outputs, video_progress=new_bar(f"drawing {source.name}"))
+            estimate_bar = new_bar(f"estimating {source.name}")
+            if not no_video:  # no bar that would never move
+                outputs = dataclasses.replace(outputs, video_progress=new_bar(f"drawing {source.name}"))
             result = score_source(source, exercise, outputs, model=model, workers=workers, sample_fps=sample_fps,
-                                  video=not no_video, estimate_progress=new_bar(f"estimating {source.name}"),
+                                  video=not no_video, estimate_progress=estimate_bar,
                                   frame_rate=frame_rate)
     except SessionInterrupted as stop:
         folder.commit()
