@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from platformdirs import user_data_path
 from pydantic import ValidationError
 
 from formcheck.errors import ExerciseError
@@ -42,8 +43,6 @@ def user_profiles_dir() -> Path:
     override = os.environ.get(PROFILES_ENV)
     if override:
         return Path(override).expanduser()
-    from platformdirs import user_data_path  # imported here: only profile look-ups need it
-
     return user_data_path("formcheck", appauthor=False) / "profiles"
 
 
