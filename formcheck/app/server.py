@@ -167,9 +167,14 @@ def create_app(ctx: AppContext) -> Starlette:
                         return
                     continue
                 after = shown.number
+                # When the camera frame was captured, on this process's clock and on the wall clock
+                # (which a browser on this computer shares): for measuring the view's delay.
+                captured_unix_ms = 0.0
+                if shown.captured_s is not None:
+                    captured_unix_ms = 1000 * (time.time() - (time.perf_counter() - shown.captured_s))
                 head = (f"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: {len(shown.jpeg)}\r\n"
                         f"X-Frame: {shown.number}\r\nX-Captured-S: {shown.captured_s or 0:.6f}\r\n"
-                        f"X-Sent-S: {time.perf_counter():.6f}\r\n\r\n")
+                        f"X-Captured-Unix-Ms: {captured_unix_ms:.1f}\r\n\r\n")
                 yield head.encode() + shown.jpeg + b"\r\n"
 
         return StreamingResponse(stream(), media_type="multipart/x-mixed-replace; boundary=frame",
