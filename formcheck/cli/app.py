@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 import socket
 import threading
 import time
@@ -75,7 +76,10 @@ def app_command(camera: str, routine_files: tuple[str, ...], host: str, port: in
     try:
         server.run(sockets=[sock])
     finally:
-        _stop_runs(ctx)
+        try:
+            _stop_runs(ctx)
+        finally:
+            shutil.rmtree(ctx.upload_dir, ignore_errors=True)  # uploads are only ever temporary copies
 
 
 class _Server(uvicorn.Server):
