@@ -3,7 +3,9 @@
 The two ``.tflite`` models shipped in the ``mediapipe==0.10.21`` wheel run directly in
 ``ai_edge_litert`` with as many threads as asked (the ``solutions`` API pins them to one). Per frame:
 
-1. no tracked ROI -> letterbox to 224x224, detect, take the best person, ROI from its keypoints;
+1. no tracked ROI -> letterbox to 224x224, detect, choose the exerciser among the people found
+   (:mod:`.choose`: the one nearest the person followed so far, else the largest and most central;
+   MediaPipe takes the most confident), ROI from its keypoints;
 2. warp the ROI to 256x256, run the landmark model, project the landmarks back to the image;
 3. pose flag >= 0.5 -> the two auxiliary landmarks give the next frame's ROI; otherwise detect again.
 
@@ -23,6 +25,7 @@ from ai_edge_litert.interpreter import Interpreter
 from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.litert.choose import choose_person
 from formcheck.pose.litert.detector import (
     DETECTOR_INPUT_PX,
     MIN_SCORE,
@@ -181,6 +184,8 @@ class LiteRTEstimator:
         self._min_detection = min_detection_confidence
         self._min_presence = min_tracking_confidence
         self._roi: Roi | None = None
+        # (4,) pixel box of the person followed so far (kept across losses: who to pick up again).
+        self.followed_box_px: np.ndarray | None = None
         self._aux_filter = AuxPointFilter() if smooth_roi else None
         self.detections_run = 0
 
@@ -192,6 +197,8 @@ class LiteRTEstimator:
             self.reset()  # nobody in the crop: the next frame runs the detector (and no mask)
             return PoseFrame.empty(frame.t_s, frame.index, (w, h))
         xyz_image, visibility, world_m = found
+        body_px = xyz_image[:NUM_BODY, :2] * np.array((w, h), np.float64)
+        self.followed_box_px = np.concatenate([body_px.min(axis=0), body_px.max(axis=0)])
         if self.segmentation:
             self.last_mask = smooth_mask(self._mask(roi, (w, h)), self.last_mask)
         self._roi = self._next_roi(xyz_image, (w, h))
@@ -199,7 +206,8 @@ class LiteRTEstimator:
                          (w, h), np.zeros(NUM_LANDMARKS, bool))
 
     def detect(self, rgb: np.ndarray) -> Roi | None:
-        """ROI of the most confident person in ``rgb`` (HxWx3 uint8), or ``None`` when nobody is found."""
+        """ROI of the exerciser in ``rgb`` (HxWx3 uint8, see :func:`.choose.choose_person`), or ``None``
+        when nobody is found."""
         h, w = rgb.shape[:2]
         box = letterbox_roi(w, h)
         crop = warp_roi(rgb, box, DETECTOR_INPUT_PX, cv2.BORDER_CONSTANT)
@@ -214,7 +222,10 @@ class LiteRTEstimator:
         if not len(dets):
             return None
         # DetectionLetterboxRemovalCalculator: letterbox fractions -> image pixels.
-        kps_px = (dets.keypoints[0] - 0.5) * box.size_px + np.array([box.cx_px, box.cy_px])
+        origin = np.array([box.cx_px, box.cy_px])
+        boxes_px = (dets.boxes - 0.5) * box.size_px + np.tile(origin, 2)
+        chosen = choose_person(boxes_px, (w, h), self.followed_box_px)
+        kps_px = (dets.keypoints[chosen] - 0.5) * box.size_px + origin
         return roi_from_keypoints(kps_px[KP_HIP_CENTRE], kps_px[KP_SCALE])
 
     def _landmarks(self, rgb: np.ndarray, roi: Roi) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -262,8 +273,14 @@ class LiteRTEstimator:
             aux_px = self._aux_filter.update(aux_px, object_scale_px)
         return roi_from_keypoints(aux_px[0], aux_px[1])
 
+    def follow(self, box_px: np.ndarray | None) -> None:
+        """Follow the person in ``box_px`` ((4,) xmin, ymin, xmax, ymax pixels) from the next detection on."""
+        self.reset()
+        self.followed_box_px = None if box_px is None else np.asarray(box_px, np.float64)
+
     def reset(self) -> None:
-        """Forget the tracked person: the next frame runs the detector (e.g. after a seek)."""
+        """Stop tracking: the next frame runs the detector (e.g. after a seek), which picks up the person
+        followed so far (``followed_box_px``) if it sees them."""
         self._roi = None
         self.last_mask = None
         if self._aux_filter is not None:

@@ -1,0 +1,41 @@
+"""Choosing the exerciser among detected people: hand-made pixel boxes in a 1000x500 image."""
+
+import numpy as np
+
+from formcheck.pose.litert.choose import central_size_score, choose_person, others_in_view
+
+IMAGE_WH = (1000, 500)
+# A large person in the middle, a small one in the top-left corner, a large one at the right edge.
+CENTRE_BIG = [350, 50, 650, 450]
+CORNER_SMALL = [0, 0, 100, 150]
+EDGE_BIG = [750, 50, 1000, 450]
+
+
+def test_one_person_is_chosen_whatever_the_score():
+    assert choose_person(np.array([CORNER_SMALL], float), IMAGE_WH) == 0
+
+
+def test_without_history_the_largest_most_central_person_wins_over_the_first_listed():
+    # The detector lists people best score first: the small corner one is listed first here.
+    boxes = np.array([CORNER_SMALL, EDGE_BIG, CENTRE_BIG], float)
+    assert choose_person(boxes, IMAGE_WH) == 2
+
+
+def test_central_size_score_hand_computed():
+    # Centre box: area 300*400/500000 = 0.24, centred -> 0.24. Corner box: area 0.03, centre (50, 75)
+    # is hypot(450, 175)/hypot(500, 250) = 0.8637 of the half-diagonal away -> 0.03 * 0.1363.
+    scores = central_size_score(np.array([CENTRE_BIG, CORNER_SMALL], float), IMAGE_WH)
+    np.testing.assert_allclose(scores, [0.24, 0.03 * (1 - np.hypot(450, 175) / np.hypot(500, 250))], rtol=1e-9)
+
+
+def test_continuity_beats_size_and_centrality():
+    # The person followed so far was at the right edge: the big central one must not take over.
+    boxes = np.array([CENTRE_BIG, EDGE_BIG], float)
+    assert choose_person(boxes, IMAGE_WH, previous_px=np.array([760, 60, 990, 440], float)) == 1
+
+
+def test_others_in_view_ignores_the_exerciser_and_counts_the_rest():
+    exerciser = np.array(CENTRE_BIG, float)
+    boxes = np.array([[355, 55, 645, 445], CORNER_SMALL, EDGE_BIG], float)
+    assert others_in_view(boxes, exerciser) == 2
+    assert others_in_view(boxes[:1], exerciser) == 0
