@@ -5,6 +5,13 @@ pins inference to one thread, so its workers are processes; LiteRT releases the 
 so its workers are threads of this process (nothing loaded twice, nothing to start). Each worker
 sends its frames back in small batches, so progress is live and an interrupted run keeps every
 frame already estimated.
+
+Each span starts with a fresh detection, so with several people in view a later span could follow
+someone else (a trainer beside). The spans run at once, so none can be handed the previous one's
+person before it starts; instead they are re-linked afterwards (:func:`_relink_spans`): when a
+span's first pose is not the person at the previous span's last pose (hip centres farther apart
+than half that person's size), the span is estimated again, told to follow the previous person's
+box (LiteRT's ``follow``). A clip with one person is never estimated twice.
 """
 
 from __future__ import annotations
@@ -22,11 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from formcheck import errors
 from formcheck.errors import FormcheckError, SourceError
 from formcheck.pose.estimators import DEFAULT_MODEL, releases_gil
 from formcheck.pose.frame import PoseFrame
+from formcheck.pose.landmarks import Landmark
+from formcheck.pose.litert.choose import OTHER_PERSON_MIN_DISTANCE
 from formcheck.pose.recording import Recording, is_recording_path, load_recording, make_meta
 from formcheck.pose.stage import PoseStage
 from formcheck.sources.media import (
@@ -268,7 +278,49 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
     spans = (_SpanThreads(path, chunks, model, sample_fps, wall) if threads
              else _SpanProcesses(path, chunks, model, sample_fps, wall))
     with one_opencv_thread(threads):
-        return _collect_spans(spans, len(chunks), path, info, progress, wall)
+        result = _collect_spans(spans, len(chunks), path, info, progress, wall)
+    if result.complete and threads and not wall:
+        result.frames = _relink_spans(result.frames, chunks, path, model, sample_fps)
+    return result
+
+
+def _body_box_px(frame: PoseFrame) -> np.ndarray:
+    xy = frame.xy_px[np.isfinite(frame.xy_px).all(axis=1)]
+    return np.concatenate([xy.min(axis=0), xy.max(axis=0)])
+
+
+def _hip_centre_px(frame: PoseFrame) -> np.ndarray:
+    return frame.xy_px[[Landmark.left_hip, Landmark.right_hip]].mean(axis=0)
+
+
+def _has_pose(frame: PoseFrame) -> bool:
+    return bool(np.isfinite(frame.xy_px[[Landmark.left_hip, Landmark.right_hip]]).all())
+
+
+def _relink_spans(frames: list[PoseFrame], chunks: list[tuple[float, float | None]], path: Path, model: str,
+                  sample_fps: float | None) -> list[PoseFrame]:
+    """``frames`` with every span that starts on another person than the previous span ended on
+    estimated again, following the previous span's person (see the module docstring)."""
+    for start_s, end_s in chunks[1:]:
+        before = [f for f in frames if f.t_s < start_s - 1e-6 and _has_pose(f)]
+        inside = [f for f in frames if f.t_s >= start_s - 1e-6 and (end_s is None or f.t_s < end_s - 1e-6)]
+        first = next((f for f in inside if _has_pose(f)), None)
+        if not before or first is None:
+            continue
+        box = _body_box_px(before[-1])
+        size_px = float(np.max(box[2:] - box[:2]))
+        if np.hypot(*(_hip_centre_px(first) - _hip_centre_px(before[-1]))) <= OTHER_PERSON_MIN_DISTANCE * size_px:
+            continue
+        stage = PoseStage(model)
+        try:
+            stage.estimator.follow(box)
+            again = [stage.update(frame)[0]
+                     for frame in VideoFileSource(path, start_s, end_s, sample_fps, threaded_decode=False)]
+        finally:
+            stage.close()
+        kept = {id(f) for f in inside}
+        frames = sorted([f for f in frames if id(f) not in kept] + again, key=lambda f: f.t_s)
+    return frames
 
 
 def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: Progress | None,
