@@ -167,8 +167,6 @@ CASES = [
          "did you mean"),
     case("score-workers-zero", PLANK + " --workers 0", 2, "'--workers'"),
     case("explain-unknown-exercise", "explain wal-sit", 2, "unknown exercise 'wal-sit'", "did you mean wall_sit?"),
-    case("explain-one-sided-without-side", "explain side_plank", 2, "exercise 'side_plank'",
-         "choose side_plank_left or side_plank_right"),
     case("live-unknown-exercise", "live -e handstand", 2, "unknown exercise 'handstand'"),
     case("record-missing-file", "record {tmp}/nothing.mp4 -o {tmp}/r.poses.npz", 2, "nothing.mp4"),
     case("batch-bad-manifest", "batch --manifest {tmp}/bad-manifest.csv -o {tmp}/batch", 2, "handstand"),

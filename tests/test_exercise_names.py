@@ -33,18 +33,26 @@ def test_everyday_names_lead_to_the_exercise(typed, expected):
 
 
 @pytest.mark.parametrize(("typed", "name"), [
-    ("side plank", "side_plank"), ("bird dog", "bird_dog"), ("clamshell", "clamshell"), ("clam", "clamshell"),
+    ("side plank", "side_plank"), ("bird dog", "bird_dog"), ("bird_dog", "bird_dog"), ("Bird-Dog", "bird_dog"),
+    ("clamshell", "clamshell"), ("clam", "clamshell"),
 ])
-def test_a_one_sided_exercise_without_a_side_asks_for_one(typed, name):
-    with pytest.raises(ExerciseError, match=f"one side at a time: choose {name}_left or {name}_right"):
-        load_exercise(typed)
+def test_a_one_sided_exercise_without_a_side_is_judged_on_both_sides(typed, name):
+    exercise = load_exercise(typed)
+    assert exercise.name == name and exercise.side is None and exercise.both_sides
+    assert exercise.title.endswith("(both sides)")
+    assert not load_exercise(f"{name}_left").both_sides
+
+
+def test_the_listing_offers_both_sides_and_each_side():
+    names = {i.name for i in list_exercises()}
+    assert {"bird_dog", "bird_dog_left", "bird_dog_right", "side_plank", "clamshell"} <= names
 
 
 @pytest.mark.parametrize(("typed", "suggested"), [
     ("wallsit", "did you mean wall_sit?"),
     ("planck", "did you mean plank (forearm_plank)"),
     ("glute", "did you mean glute_bridge?"),
-    ("bird dogg", "did you mean bird_dog_left or bird_dog_right?"),
+    ("bird dogg", "did you mean bird_dog?"),
 ])
 def test_an_unknown_name_offers_the_closest_ones(typed, suggested):
     with pytest.raises(ExerciseError) as info:

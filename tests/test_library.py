@@ -14,6 +14,7 @@ from formcheck.judge.exercises.conditions import CHECK_KINDS
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = {"wall_sit", "glute_bridge", "forearm_plank", "side_plank_left", "side_plank_right", "bird_dog_left",
             "bird_dog_right", "dead_bug", "clamshell_left", "clamshell_right", "cat_cow", "pelvic_tilt",
+            "bird_dog", "clamshell", "side_plank",
             "bodyweight_squat"}
 
 
@@ -47,9 +48,11 @@ def test_wall_sit_holds_one_to_two_minutes():
     assert (ex.hold_min_s, ex.hold_max_s) == (60, 120)
 
 
-def test_one_sided_exercise_needs_a_side():
-    with pytest.raises(ExerciseError, match="side_plank_left or side_plank_right"):
-        load_exercise("side_plank")
+def test_one_sided_exercise_without_a_side_is_judged_on_both():
+    ex = load_exercise("side_plank")
+    assert ex.both_sides and ex.side is None and ex.name == "side_plank"
+    with pytest.raises(ExerciseError, match="unknown exercise .side_plank_middle."):
+        load_exercise("side_plank_middle")
 
 
 def test_unknown_exercise_lists_known_ones():

@@ -53,6 +53,7 @@ class Rep:
     faults: tuple[str, ...]  # checks that failed during the rep for longer than fault_min_s at a time
     good: bool
     unseen: tuple[str, ...] = ()  # reach checks not seen passing and not seen for part of the top
+    side: str | None = None  # the side that did it, when an exercise is judged on both sides
 
     @property
     def top_s(self) -> float:
@@ -64,6 +65,13 @@ class RepSnapshot:
     t_s: float
     count: int        # completed reps
     good: int         # completed good reps
+    # Judged on both sides: (side, completed, good) per side. A target of N reps is N on each side.
+    sides: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def good_each_side(self) -> int:
+        """Good reps towards the target: the fewer side's when both sides are judged, else all."""
+        return min(g for _, _, g in self.sides) if self.sides else self.good
 
 
 @dataclass
@@ -112,6 +120,11 @@ class RepCounter:
     @property
     def reps(self) -> tuple[Rep, ...]:
         return tuple(self._reps)
+
+    @property
+    def under_way(self) -> bool:
+        """Whether a rep has begun and not yet ended or been abandoned."""
+        return self._current is not None
 
     @property
     def started(self) -> bool:

@@ -15,6 +15,7 @@ from formcheck.judge.exercises import EvalContext, Evaluation, Exercise, Status
 from formcheck.judge.exercises.personal_reference import PhaseReferences
 from formcheck.judge.motion import MotionTracker
 from formcheck.judge.reps import Rep, RepCounter, RepSnapshot
+from formcheck.judge.sides import BothSides, RepSpecOfCounter, SideFigures, SideReading, balance
 from formcheck.judge.timer import FrameState, HoldSummary, HoldTimer, Snapshot, TimerConfig, fault_spans
 from formcheck.pose.frame import PoseFrame
 
@@ -105,6 +106,27 @@ class Score:
     reps: tuple[Rep, ...] | None = None          # rep exercises only: every completed rep
     rep_target: tuple[int, int] | None = None    # (min, max) reps the exercise file asks for
     check_cues: dict[str, str] = field(default_factory=dict)  # check id -> its cue, for reports
+    # Both-sides exercises only (bird dog named without a side): each side's reps and valid time.
+    sides: dict[str, SideFigures] | None = None
+
+    @property
+    def balance(self) -> tuple[str, float] | None:
+        """``(weaker side, weaker / stronger)`` of a both-sides session, in reps or held seconds."""
+        return balance(self.sides) if self.sides else None
+
+    def sides_text(self) -> str | None:
+        """``"left 5 reps, right 3 reps (right 60% of left)"`` or ``"left 30.0 s, right 24.0 s (...)"``
+        for a both-sides session; ``None`` otherwise."""
+        if not self.sides:
+            return None
+        parts = [f"{s} {f.reps} rep{'s' if f.reps != 1 else ''}" if f.reps is not None else f"{s} {f.valid_s:.1f} s"
+                 for s, f in self.sides.items()]
+        found = self.balance
+        if found is None:
+            return ", ".join(parts)
+        weak, ratio = found
+        strong = next(s for s in self.sides if s != weak)
+        return ", ".join(parts) + (" (even)" if ratio >= 1.0 else f" ({weak} {ratio:.0%} of {strong})")
 
     def rep_faults(self) -> list[tuple[str, str, int]]:
         """``(check id, cue, reps it faulted)``, most first; empty for a hold or clean reps. A rep's
@@ -158,10 +180,15 @@ class Scorer:
         reps = exercise.reps
         self.rep_counter = None
         self.reach = frozenset(c.id for c in exercise.checks if c.spec.reach)
-        if reps is not None:
-            self.rep_counter = RepCounter([p.name for p in reps.phases], reps.hold_s, self.timer.config.grace_s,
-                                          self.reach, alternate=reps.order == "alternate",
-                                          fault_min_s=reps.fault_min_s)
+        counting = None if reps is None else RepSpecOfCounter(
+            tuple(p.name for p in reps.phases), reps.hold_s, self.timer.config.grace_s, self.reach,
+            alternate=reps.order == "alternate", fault_min_s=reps.fault_min_s)
+        self.both: BothSides | None = None
+        if exercise.both_sides:
+            self.both = BothSides(exercise.spec.sides, self.timer.config, counting)
+        elif counting is not None:
+            self.rep_counter = RepCounter(counting.phases, counting.hold_s, counting.grace_s, counting.reach_checks,
+                                          alternate=counting.alternate, fault_min_s=counting.fault_min_s)
 
     def update(self, pose: PoseFrame, wall=None) -> ScoredFrame:
         """Judge one cleaned frame; ``wall`` is the wall stage's ``WallObservation`` for it, if any."""
@@ -173,6 +200,19 @@ class Scorer:
                 "lumbar": wall.lumbar_gap, "shoulder": wall.shoulder_gap, "hip": wall.hip_gap})
         if self.references is not None:
             context = replace(context, references=self.references.current())
+        if self.both is not None:
+            evaluation, state, rep_snapshot = self._judge_both(pose, context)
+        else:
+            evaluation, state, rep_snapshot = self._judge_one(pose, context)
+        snapshot = self.timer.update(pose.t_s, state)
+        if evaluation.in_position and evaluation.side:
+            self._sides[evaluation.side] += 1
+        unseen = evaluation.unseen if evaluation.in_position else ()
+        self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
+                                  {r.id: r.value for r in evaluation.results}, evaluation.cue, unseen))
+        return ScoredFrame(pose, evaluation, state, snapshot, wall, rep_snapshot)
+
+    def _judge_one(self, pose: PoseFrame, context: EvalContext) -> tuple[Evaluation, FrameState, RepSnapshot | None]:
         evaluation = self.exercise.evaluate(pose, context)
         if self.references is not None:
             self.references.update(pose.t_s, evaluation)
@@ -186,13 +226,28 @@ class Scorer:
                 # A rep exercise starts at its first rep: lying still before the first clamshell is
                 # setting up, not exercising, so it is neither valid time nor a fault.
                 state = FrameState.NOT_IN_POSITION
-        snapshot = self.timer.update(pose.t_s, state)
-        if evaluation.in_position and evaluation.side:
-            self._sides[evaluation.side] += 1
-        unseen = evaluation.unseen if evaluation.in_position else ()
-        self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
-                                  {r.id: r.value for r in evaluation.results}, evaluation.cue, unseen))
-        return ScoredFrame(pose, evaluation, state, snapshot, wall, rep_snapshot)
+        return evaluation, state, rep_snapshot
+
+    def _judge_both(self, pose: PoseFrame, context: EvalContext) -> tuple[Evaluation, FrameState, RepSnapshot | None]:
+        """Judge the frame for each side; the frame, its time and its cue go to the side performing
+        (:class:`BothSides`), while each side's reps are counted from its own readings."""
+        assert self.both is not None
+        evaluations = {s: self.exercise.evaluate(pose, context, side=s) for s in self.both.sides}
+        readings = {}
+        for s, ev in evaluations.items():
+            readings[s] = SideReading(ev.phase, classify(pose, ev, self.reach), ev.failing,
+                                      tuple(r.id for r in ev.results if r.status is Status.PASS), ev.unseen)
+        side = self.both.update(pose.t_s, readings)
+        evaluation, state = evaluations[side], readings[side].state
+        if self.references is not None:
+            self.references.update(pose.t_s, evaluation)
+        rep_snapshot = None
+        if self.exercise.reps is not None:
+            rep_snapshot = self.both.snapshot(pose.t_s)
+            if not self.both.started and state in (FrameState.VALID, FrameState.FAULT):
+                state = FrameState.NOT_IN_POSITION  # set-up before the first rep, as for one side
+        self.both.credit(pose.t_s, side, state)
+        return evaluation, state, rep_snapshot
 
     def finish(self, end_s: float | None = None, complete: bool = True) -> Score:
         rows = self.rows
@@ -200,6 +255,9 @@ class Scorer:
             end_s = rows[-1].t_s if rows else 0.0
         summary = self.timer.finish(end_s)
         reps = self.rep_counter.finish(end_s) if self.rep_counter is not None else None
+        sides = None
+        if self.both is not None:
+            reps, sides = self.both.finish(end_s)
         spec = self.exercise.reps
         cues = {c.id: c.cue for c in self.exercise.checks}
         grace = self.timer.config.grace_s
@@ -225,6 +283,7 @@ class Scorer:
             reps=reps,
             rep_target=(spec.min_count, spec.max_count) if spec is not None else None,
             check_cues=cues,
+            sides=sides,
         )
 
 

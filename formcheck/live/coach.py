@@ -281,7 +281,8 @@ class LiveCoach:
 
 
 def _reached(exercise: Exercise, scored: ScoredFrame) -> bool:
-    """The exercise's target met: ``hold_min_s`` seconds in good form, or ``reps.min_count`` good reps."""
+    """The exercise's target met: ``hold_min_s`` seconds in good form, or ``reps.min_count`` good reps
+    (on each side, for a one-sided exercise judged on both)."""
     if exercise.reps is not None:
-        return scored.reps is not None and scored.reps.good >= exercise.reps.min_count
+        return scored.reps is not None and scored.reps.good_each_side >= exercise.reps.min_count
     return exercise.hold_min_s is not None and scored.timer.valid_s >= exercise.hold_min_s

@@ -68,6 +68,19 @@ def _not_seen(score: Score) -> list[str]:
     return parts
 
 
+def _sides_table(score: Score) -> str:
+    """Each side's reps (rep exercises) and valid time, and the balance between them."""
+    reps = score.reps is not None
+    head = "<th>side</th>" + ("<th>reps</th><th>good reps</th>" if reps else "") + \
+        "<th>valid time</th><th>longest hold</th>"
+    rows = "".join(
+        f"<tr><td>{escape(side)}</td>" + (f"<td>{f.reps}</td><td>{f.good_reps}</td>" if reps else "")
+        + f"<td>{f.valid_s:.1f} s</td><td>{f.longest_hold_s:.1f} s</td></tr>"
+        for side, f in (score.sides or {}).items())
+    return (f"<h2>Left and right</h2><p>{escape(score.sides_text() or '')}</p>"
+            f"<table><tr>{head}</tr>{rows}</table>")
+
+
 def write_html(score: Score, source: str, path: str | Path, timeline_png: Path | None,
                stills: dict[float, np.ndarray] | None = None, notes: list[str] | None = None,
                trend_png: Path | None = None) -> Path:
@@ -104,6 +117,8 @@ def write_html(score: Score, source: str, path: str | Path, timeline_png: Path |
     parts.append("<div class='cards'>" + "".join(
         f"<div class='card'>{escape(label)}<b class='{cls}'>{escape(value)}</b></div>"
         for label, value, cls in cards) + "</div>")
+    if score.sides:
+        parts.append(_sides_table(score))
     if s.holds:
         parts.append("<h2>Holds in good form</h2><table><tr><th>from</th><th>to</th><th>seconds</th></tr>")
         parts.extend(f"<tr><td>{h.start_s:.1f} s</td><td>{h.end_s:.1f} s</td><td>{h.duration_s:.1f}</td></tr>"

@@ -43,8 +43,15 @@ def report_dict(score: Score, source: str, model: str | None = None) -> dict:
             "target": {"min": score.rep_target[0], "max": score.rep_target[1]} if score.rep_target else None,
             "list": [{"start_s": _r(r.start_s), "top_start_s": _r(r.top_start_s), "top_end_s": _r(r.top_end_s),
                       "end_s": _r(r.end_s), "faults": list(r.faults), "good": r.good,
-                      "unseen": list(r.unseen)} for r in score.reps],
+                      "unseen": list(r.unseen), "side": r.side} for r in score.reps],
         },
+        # A one-sided exercise named without a side: what each side did, and how even they are
+        # (weaker / stronger, in reps or held seconds). Null for other sessions.
+        "sides": None if score.sides is None else {
+            s: {"reps": f.reps, "good_reps": f.good_reps, "valid_s": _r(f.valid_s),
+                "longest_hold_s": _r(f.longest_hold_s)} for s, f in score.sides.items()},
+        "balance": None if score.balance is None else {
+            "weaker": score.balance[0], "ratio": _r(score.balance[1]), "text": score.sides_text()},
         "view": score.view,
         "state_s": {k: _r(v) for k, v in score.state_seconds().items()},
         "frames": [{"t_s": _r(r.t_s), "state": r.state.value, "failing": list(r.failing), "unseen": list(r.unseen),

@@ -15,6 +15,9 @@ def score_rows(score: Score) -> list[tuple[str, str]]:
     if score.reps is not None:
         rows.append(("reps", score.reps_text()))
         rows += [("rep fault", f"{cue} ({n} of {len(score.reps)} reps)") for _, cue, n in score.rep_faults()]
+    sides = score.sides_text()
+    if sides is not None:
+        rows.append(("sides", sides))
     seconds_by_cue: dict[str, float] = {}
     for f in score.faults:
         seconds_by_cue[f.cue] = seconds_by_cue.get(f.cue, 0.0) + f.end_s - f.start_s

@@ -78,7 +78,9 @@ class Exercise:
         self.spec = spec
         self.side = side
         self.name = f"{spec.name}_{side}" if side else spec.name
-        self.title = f"{spec.title} ({side})" if side else spec.title
+        # A one-sided exercise named without a side is judged on both sides (see ``both_sides``).
+        self.title = f"{spec.title} ({side})" if side else \
+            (f"{spec.title} (both sides)" if spec.sides else spec.title)
         self.aliases: tuple[str, ...] = spec.aliases  # everyday names that also lead to it, e.g. ("plank",)
         self.description = spec.description
         self.setup = spec.setup
@@ -109,6 +111,13 @@ class Exercise:
         return f"Exercise({self.name!r})"
 
     @property
+    def both_sides(self) -> bool:
+        """A one-sided exercise (bird dog, clamshell, side plank) loaded without a side: each frame is
+        judged for both sides and each rep or hold goes to the side performing it
+        (:class:`formcheck.judge.sides.SideTally`)."""
+        return bool(self.spec.sides) and self.side is None
+
+    @property
     def needs_motion(self) -> bool:
         """Whether any condition (entry, check or rep phase) is judged on movement speed."""
         spec = self.spec
@@ -137,14 +146,17 @@ class Exercise:
             safety=frozenset(spec.safety_checks),
         )
 
-    def evaluate(self, frame: PoseFrame, context: EvalContext | None = None) -> Evaluation:
-        """Judge one frame. Every check passes, fails, or cannot see; nothing is guessed."""
+    def evaluate(self, frame: PoseFrame, context: EvalContext | None = None, side: Side | None = None) -> Evaluation:
+        """Judge one frame. Every check passes, fails, or cannot see; nothing is guessed.
+
+        ``side`` judges that side of the body (a both-sides exercise asks for each); by default a
+        one-sided exercise judges its own side and any other the side facing the camera."""
         points = frame.xy_px.tolist()
         missing = frame.missing.tolist()
         facing = views.facing_side(frame.visibility.tolist(), frame.xyz_norm[:, 2].tolist(), missing)
         # A one-sided exercise always judges its own side; otherwise the side facing the camera,
         # which is the side MediaPipe places best.
-        side = self.side or facing or "left"
+        side = side or self.side or facing or "left"
         comp = self._compiled[side]
         verdict = views.judge_view(self.view, self._view_limit, points, missing, self.spec.view.cue)
         view_ok, view_cue = verdict.ok, verdict.cue
@@ -195,7 +207,7 @@ class Exercise:
             results.append(result)
         return Evaluation(
             exercise=self.name, in_position=in_position, view_ok=view_ok,
-            side=facing if self.view == "side" else None, view_cue=view_cue,
+            side=side if self.both_sides else (facing if self.view == "side" else None), view_cue=view_cue,
             entry_cue=self.spec.entry.cue, results=tuple(results), phase=phase, unreferenced=tuple(unreferenced),
         )
 

@@ -283,6 +283,9 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
                   profile: str | Path | None = None) -> Exercise:
     """Load an exercise by name (``"wall_sit"``, ``"side_plank_left"``) or from a ``.toml`` path.
 
+    A one-sided exercise named without a side (``"side_plank"``, ``"bird dog"``) is judged on
+    whichever side is performed, each rep or hold going to its side (``Exercise.both_sides``).
+
     A name is matched ignoring case, surrounding spaces, hyphens and underscores (``"Wall-Sit"``), and
     may be an alias the exercise file declares (``"plank"``); see :class:`NameIndex`.
 
@@ -292,7 +295,6 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
     """
     text = str(name_or_path)
     side = None
-    asked = ""
     if text.endswith(".toml") or isinstance(name_or_path, Path):
         path = Path(name_or_path)
         spec = read_exercise_file(path)
@@ -303,10 +305,6 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
             raise problem
         found = index.resolve(text)
         path, spec, side = index.paths[found.name], index.specs[found.name], found.side
-        asked = f" (asked for as {text!r})" if name_key(text) != spec.name else ""
-    if spec.sides and side is None:
-        variants = " or ".join(f"{spec.name}_{s}" for s in spec.sides)
-        raise ExerciseError(f"exercise {spec.name!r}{asked} is done on one side at a time: choose {variants}")
     if side is not None and side not in spec.sides:
         raise ExerciseError(f"exercise {spec.name!r} has no {side} variant")
 
@@ -324,7 +322,8 @@ def load_exercise(name_or_path: str | Path, calibration_dir: str | Path | None =
 
 
 def list_exercises(on_skipped: Callable[[str], None] | None = None) -> list[ExerciseInfo]:
-    """Every exercise that can be loaded, one-sided variants listed per side, sorted by name.
+    """Every exercise that can be loaded, sorted by name: a one-sided exercise both sides at once
+    (its own name) and per side.
 
     An exercise file that does not read or validate is left out, and ``on_skipped`` is called with
     one line naming it and its problem (front ends print it; the library never does).
@@ -340,10 +339,10 @@ def list_exercises(on_skipped: Callable[[str], None] | None = None) -> list[Exer
         else:
             assert spec.reps is not None
             target = f"{spec.reps.min_count}-{spec.reps.max_count} reps"
-        for side in spec.sides or (None,):
+        for side in (None, *spec.sides):
             out.append(ExerciseInfo(
                 name=f"{name}_{side}" if side else name,
-                title=f"{spec.title} ({side})" if side else spec.title,
+                title=f"{spec.title} ({side})" if side else f"{spec.title}{' (both sides)' if spec.sides else ''}",
                 view=spec.view.kind, target=target, path=index.paths[name], aliases=spec.aliases,
             ))
     return sorted(out, key=lambda i: i.name)

@@ -72,12 +72,13 @@ class NameIndex:
         raise ExerciseError(self._unknown(typed, key))
 
     def loadable(self) -> list[str]:
-        """What :func:`formcheck.judge.exercises.load_exercise` accepts by name, one-sided exercises by side."""
-        return sorted(k for k, name in self.names.items() if not self.specs[name].sides or k != name)
+        """What :func:`formcheck.judge.exercises.load_exercise` accepts by name: every exercise, and a
+        one-sided one also by side."""
+        return sorted(self.names)
 
     def suggest(self, key: str, n: int = 3) -> list[str]:
         """Names close to ``key`` for up to ``n`` exercises, as they can be loaded (``plank (forearm_plank)``
-        for an alias, both sides of a one-sided exercise): first the names and aliases containing every
+        for an alias): first the names and aliases containing every
         word typed (``glute`` -> ``glute_bridge``), then the nearest spellings (``planck`` -> ``plank``)."""
         owner = self.names | self.aliases
         words = set(key.split("_")) - {""}
@@ -88,10 +89,7 @@ class NameIndex:
             first.setdefault(owner[k], k)
         out = []
         for name, k in list(first.items())[:n]:
-            if self.specs[name].sides:
-                out += [f"{name}_{side}" for side in self.specs[name].sides]
-            else:
-                out.append(f"{k.replace('_', ' ')} ({name})" if k in self.aliases else name)
+            out.append(f"{k.replace('_', ' ')} ({name})" if k in self.aliases else name)
         return out
 
     def _unknown(self, typed: str, key: str) -> str:
