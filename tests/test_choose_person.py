@@ -3,6 +3,7 @@
 import numpy as np
 
 from formcheck.pose.litert.choose import central_size_score, choose_person, others_in_view
+from formcheck.pose.recording import others_in_view_meta
 
 IMAGE_WH = (1000, 500)
 # A large person in the middle, a small one in the top-left corner, a large one at the right edge.
@@ -19,6 +20,13 @@ def test_without_history_the_largest_most_central_person_wins_over_the_first_lis
     # The detector lists people best score first: the small corner one is listed first here.
     boxes = np.array([CORNER_SMALL, EDGE_BIG, CENTRE_BIG], float)
     assert choose_person(boxes, IMAGE_WH) == 2
+
+
+def test_two_people_of_about_the_same_size_and_offset_keep_the_detectors_choice():
+    # Mirror images about the centre: equal scores, so the first listed (most confident) is kept.
+    left, right = [100, 50, 400, 450], [600, 50, 900, 450]
+    assert choose_person(np.array([right, left], float), IMAGE_WH) == 0
+    assert choose_person(np.array([left, right], float), IMAGE_WH) == 0
 
 
 def test_central_size_score_hand_computed():
@@ -39,3 +47,8 @@ def test_others_in_view_ignores_the_exerciser_and_counts_the_rest():
     boxes = np.array([[355, 55, 645, 445], CORNER_SMALL, EDGE_BIG], float)
     assert others_in_view(boxes, exerciser) == 2
     assert others_in_view(boxes[:1], exerciser) == 0
+
+
+def test_others_in_view_meta_counts_half_second_looks():
+    assert others_in_view_meta([1.0, 1.5, 2.0]) == {"other_person_s": 1.5, "other_person_first_s": 1.0}
+    assert others_in_view_meta([]) == {"other_person_s": 0.0, "other_person_first_s": None}

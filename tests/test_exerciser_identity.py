@@ -62,3 +62,17 @@ def test_a_span_that_started_on_the_trainer_is_relinked_to_the_exerciser(recorde
 
     assert [f.t_s for f in relinked] == [f.t_s for f in frames]
     assert _hip_x(relinked).min() > EXERCISER_MIN_X
+
+
+def test_the_recording_says_another_person_was_in_view(recorded):
+    # The trainer stands beside for the whole 10 s clip.
+    meta = load_recording(recorded(TRAINER_BESIDE, model=MODEL)).meta
+    assert meta["other_person_s"] >= 8.0
+    assert meta["other_person_first_s"] == pytest.approx(0.0, abs=0.5)
+
+
+def test_nobody_else_is_reported_when_the_exerciser_is_alone(recorded):
+    # A pedestrian ~30 px tall far behind is not someone in the exerciser's space.
+    meta = load_recording(recorded("videos/bird-dog/upc-alternating-bird-dog-outdoor-lowcam.mp4", model=MODEL)).meta
+    assert meta["other_person_s"] == 0.0
+    assert meta["other_person_first_s"] is None

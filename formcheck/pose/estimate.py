@@ -37,7 +37,7 @@ from formcheck.pose.estimators import DEFAULT_MODEL, releases_gil
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
 from formcheck.pose.litert.choose import OTHER_PERSON_MIN_DISTANCE
-from formcheck.pose.recording import Recording, is_recording_path, load_recording, make_meta
+from formcheck.pose.recording import Recording, is_recording_path, load_recording, make_meta, others_in_view_meta
 from formcheck.pose.stage import PoseStage
 from formcheck.sources.media import (
     IMAGE_SUFFIXES,
@@ -65,6 +65,8 @@ class _Result:
     complete: bool
     error: str | None = None  # why the source ended early, when it did
     walls: list | None = None  # one WallObservation per frame, for wall exercises
+    # When the estimator looks for other people (LiteRT): the times a look saw someone besides the exerciser.
+    others_seen_t_s: list[float] | None = None
 
 
 def default_workers() -> int:
@@ -129,6 +131,9 @@ def _estimate_span(stage: PoseStage, source: VideoFileSource | _WarmedSpan, star
                 batch = []
         if batch:
             out.put(("frames", worker_id, batch))
+        others = getattr(stage.estimator, "others_seen_t_s", None)
+        if others is not None:
+            out.put(("others", worker_id, [t for t in others if t >= start_s - 1e-6]))
         out.put(("done", worker_id, source.cut_short_at_s))
     except Exception as exc:  # a crash in a worker must reach the user as a message, not a hang
         out.put(("error", worker_id, _error_payload(source.path, exc)))
@@ -285,8 +290,11 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
 
 
 def _body_box_px(frame: PoseFrame) -> np.ndarray:
+    """The square around the hip centre that holds every landmark seen: as the detector's body box."""
     xy = frame.xy_px[np.isfinite(frame.xy_px).all(axis=1)]
-    return np.concatenate([xy.min(axis=0), xy.max(axis=0)])
+    centre = _hip_centre_px(frame)
+    half = float(np.max(np.abs(xy - centre)))
+    return np.concatenate([centre - half, centre + half])
 
 
 def _hip_centre_px(frame: PoseFrame) -> np.ndarray:
@@ -332,6 +340,7 @@ def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: 
     running = set(range(n_spans))
     error: tuple[str, str] | None = None
     cuts_s: list[float] = []  # where the file's data ended, in the spans it ended in
+    others_t_s: list[float] | None = None
     complete = False
     try:
         while running:
@@ -347,6 +356,8 @@ def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: 
                 pairs.extend(payload)
                 if progress:
                     progress(len(pairs), info.frame_count)
+            elif kind == "others":
+                others_t_s = (others_t_s or []) + payload
             elif kind == "done":
                 running.discard(wid)
                 if payload is not None:
@@ -367,7 +378,8 @@ def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: 
         raise _rebuild_error(error)
     # After an error with frames estimated, keep them; the caller sees complete=False and why.
     frames, walls = _in_order(pairs)
-    return _Result(frames, info, complete, error[1] if error else None, walls if wall else None)
+    return _Result(frames, info, complete, error[1] if error else None, walls if wall else None,
+                   None if others_t_s is None else sorted(others_t_s))
 
 
 def release_freed_memory() -> None:
@@ -403,7 +415,8 @@ def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progres
     walls: list = []
 
     def result(complete: bool, error: str | None = None) -> _Result:
-        return _Result(frames, info, complete, error, walls if wall else None)
+        others = getattr(stage.estimator, "others_seen_t_s", None)
+        return _Result(frames, info, complete, error, walls if wall else None, others)
 
     try:
         for frame in source:
@@ -460,6 +473,8 @@ def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = N
     meta["sample_fps"] = sample_fps
     if frame_rate is not None:
         meta["frame_rate"] = frame_rate
+    if result.others_seen_t_s is not None:
+        meta.update(others_in_view_meta(result.others_seen_t_s))
     return Recording(result.frames, meta, result.walls)
 
 

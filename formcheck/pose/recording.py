@@ -43,6 +43,7 @@ from formcheck.atomic import atomic_open
 from formcheck.errors import RecordingError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.litert.choose import LOOK_FOR_OTHERS_S
 from formcheck.pose.wall.observation import from_arrays, to_arrays
 from formcheck.sources.media import SourceInfo
 
@@ -97,6 +98,14 @@ def incomplete_reason(meta: dict) -> str:
     """Why a recording does not cover its whole source: what its reader said, or else that the
     recording itself was stopped early (Ctrl-C while it was made)."""
     return meta.get("error") or "the recording was stopped before the end of its video"
+
+
+def others_in_view_meta(others_seen_t_s: list[float]) -> dict:
+    """Meta keys for another person in view: ``other_person_s`` (seconds of the clip in which the
+    detector, looking every ``LOOK_FOR_OTHERS_S``, saw someone besides the exerciser) and
+    ``other_person_first_s`` (when first, or ``None``)."""
+    return {"other_person_s": round(len(others_seen_t_s) * LOOK_FOR_OTHERS_S, 2),
+            "other_person_first_s": others_seen_t_s[0] if others_seen_t_s else None}
 
 
 def make_meta(info: SourceInfo, model: str, complete: bool) -> dict:

@@ -10,8 +10,12 @@ instead chooses, each time the detector runs:
 2. otherwise **largest and most central** — score = box area (fraction of the image) x
    (1 - distance of the box centre from the image centre, as a fraction of the half-diagonal). The
    exerciser is usually the one the camera was set up for: nearest (largest) and framed (central).
+   Only a clear winner (``CLEAR_MARGIN`` x the runner-up's score) is taken on these grounds: two
+   people of about the same size and offset (a trainer standing beside a squatting client) are a
+   coin toss for this score, and then the detector's most confident person is kept, as MediaPipe does.
 
-With one detection there is no choice, and the result is MediaPipe's.
+The boxes are body boxes (around the hip centre, see ``estimator.body_box_px``), listed most
+confident first. With one detection there is no choice, and the result is MediaPipe's.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ import numpy as np
 # exerciser's centre: weighted NMS already merged boxes overlapping by IoU > 0.3, this keeps a second,
 # loosely overlapping box on the same body from counting as a second person.
 OTHER_PERSON_MIN_DISTANCE = 0.5
+# How often (seconds of video) the detector looks for people besides the exerciser while tracking: one
+# detector run (~5 ms) per look; a second person standing by for a few seconds is seen either way.
+LOOK_FOR_OTHERS_S = 0.5
+# How much higher a size-and-centrality score must be than every other to overrule the detector's confidence.
+CLEAR_MARGIN = 1.5
 
 
 def _centres(boxes: np.ndarray) -> np.ndarray:
@@ -49,12 +58,15 @@ def distance_to(boxes_px: np.ndarray, previous_px: np.ndarray) -> np.ndarray:
 
 
 def choose_person(boxes_px: np.ndarray, image_wh: tuple[int, int], previous_px: np.ndarray | None = None) -> int:
-    """Index of the exerciser among ``(N >= 1, 4)`` pixel boxes (see the module docstring)."""
+    """Index of the exerciser among ``(N >= 1, 4)`` pixel boxes, most confident first (see the module docstring)."""
     if len(boxes_px) == 1:
         return 0
     if previous_px is not None:
         return int(np.argmin(distance_to(boxes_px, previous_px)))
-    return int(np.argmax(central_size_score(boxes_px, image_wh)))
+    scores = central_size_score(boxes_px, image_wh)
+    best = int(np.argmax(scores))
+    runner_up = np.max(np.delete(scores, best))
+    return best if scores[best] > CLEAR_MARGIN * runner_up else 0
 
 
 def others_in_view(boxes_px: np.ndarray, exerciser_px: np.ndarray) -> int:

@@ -9,6 +9,9 @@ The two ``.tflite`` models shipped in the ``mediapipe==0.10.21`` wheel run direc
 2. warp the ROI to 256x256, run the landmark model, project the landmarks back to the image;
 3. pose flag >= 0.5 -> the two auxiliary landmarks give the next frame's ROI; otherwise detect again.
 
+Every ``LOOK_FOR_OTHERS_S`` of video the detector also runs while tracking, to notice another person in
+view (``others_in_view``, ``others_seen_t_s``); it never changes whom the landmarks follow.
+
 No smoothing: formcheck smooths later with the real timestamps.
 """
 
@@ -25,7 +28,7 @@ from ai_edge_litert.interpreter import Interpreter
 from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
-from formcheck.pose.litert.choose import choose_person
+from formcheck.pose.litert.choose import LOOK_FOR_OTHERS_S, choose_person, others_in_view
 from formcheck.pose.litert.detector import (
     DETECTOR_INPUT_PX,
     MIN_SCORE,
@@ -53,6 +56,14 @@ from formcheck.sources.media import VideoFrame, fit_width
 LANDMARK_MODELS = tuple(BUNDLED_MODELS)  # lite, full, heavy
 # Detector keypoints used for the ROI (PoseDetectionToRoi: rotation_vector_start/end_keypoint_index 0, 1).
 KP_HIP_CENTRE, KP_SCALE = 0, 1
+
+
+def body_box_px(centre_px: np.ndarray, scale_px: np.ndarray) -> np.ndarray:
+    """``(N, 4)`` boxes around the whole body from ``(N, 2)`` hip centres and scale points: the square of
+    half-side |scale - centre| around the hip centre. The detector's own box surrounds the face; the
+    keypoints (and the landmark model's auxiliary points 33, 34, which mean the same) span the body."""
+    half = np.hypot(*(scale_px - centre_px).T)[:, None]
+    return np.concatenate([centre_px - half, centre_px + half], axis=1)
 
 
 def bundled_paths(model: str) -> tuple[Path, Path]:
@@ -188,6 +199,10 @@ class LiteRTEstimator:
         self.followed_box_px: np.ndarray | None = None
         self._aux_filter = AuxPointFilter() if smooth_roi else None
         self.detections_run = 0
+        # Another person in view: how many at the last look, and the times of the looks that saw one.
+        self.others_in_view = 0
+        self.others_seen_t_s: list[float] = []
+        self._last_look_t_s: float | None = None
 
     def estimate(self, frame: VideoFrame) -> PoseFrame:
         h, w = frame.rgb.shape[:2]
@@ -197,8 +212,9 @@ class LiteRTEstimator:
             self.reset()  # nobody in the crop: the next frame runs the detector (and no mask)
             return PoseFrame.empty(frame.t_s, frame.index, (w, h))
         xyz_image, visibility, world_m = found
-        body_px = xyz_image[:NUM_BODY, :2] * np.array((w, h), np.float64)
-        self.followed_box_px = np.concatenate([body_px.min(axis=0), body_px.max(axis=0)])
+        aux_px = xyz_image[[AUX_CENTRE, AUX_SCALE], :2] * np.array((w, h), np.float64)
+        self.followed_box_px = body_box_px(aux_px[None, 0], aux_px[None, 1])[0]
+        self._look_for_others(frame)
         if self.segmentation:
             self.last_mask = smooth_mask(self._mask(roi, (w, h)), self.last_mask)
         self._roi = self._next_roi(xyz_image, (w, h))
@@ -208,6 +224,16 @@ class LiteRTEstimator:
     def detect(self, rgb: np.ndarray) -> Roi | None:
         """ROI of the exerciser in ``rgb`` (HxWx3 uint8, see :func:`.choose.choose_person`), or ``None``
         when nobody is found."""
+        boxes_px, kps_px = self.people(rgb)
+        self.detections_run += 1
+        if not len(boxes_px):
+            return None
+        chosen = choose_person(boxes_px, (rgb.shape[1], rgb.shape[0]), self.followed_box_px)
+        return roi_from_keypoints(kps_px[chosen, KP_HIP_CENTRE], kps_px[chosen, KP_SCALE])
+
+    def people(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every person the detector finds in ``rgb``: ``(N, 4)`` pixel body boxes (see :func:`body_box_px`)
+        and ``(N, 4, 2)`` pixel keypoints."""
         h, w = rgb.shape[:2]
         box = letterbox_roi(w, h)
         crop = warp_roi(rgb, box, DETECTOR_INPUT_PX, cv2.BORDER_CONSTANT)
@@ -215,18 +241,23 @@ class LiteRTEstimator:
         tensor = np.multiply(crop[None], np.float32(2.0 / 255.0), dtype=np.float32) - np.float32(1.0)
         self._detector.set_tensor(self._det_in, tensor)
         self._detector.invoke()
-        self.detections_run += 1
         raw_boxes = self._detector.get_tensor(self._det_boxes)[0]
         raw_scores = self._detector.get_tensor(self._det_scores)[0, :, 0]
         dets = weighted_nms(decode_detections(raw_boxes, raw_scores, self._anchors, self._min_detection))
-        if not len(dets):
-            return None
         # DetectionLetterboxRemovalCalculator: letterbox fractions -> image pixels.
-        origin = np.array([box.cx_px, box.cy_px])
-        boxes_px = (dets.boxes - 0.5) * box.size_px + np.tile(origin, 2)
-        chosen = choose_person(boxes_px, (w, h), self.followed_box_px)
-        kps_px = (dets.keypoints[chosen] - 0.5) * box.size_px + origin
-        return roi_from_keypoints(kps_px[KP_HIP_CENTRE], kps_px[KP_SCALE])
+        kps_px = (dets.keypoints - 0.5) * box.size_px + np.array([box.cx_px, box.cy_px])
+        return body_box_px(kps_px[:, KP_HIP_CENTRE], kps_px[:, KP_SCALE]), kps_px
+
+    def _look_for_others(self, frame: VideoFrame) -> None:
+        """Every ``LOOK_FOR_OTHERS_S`` of video, run the detector to see whether anyone besides the
+        exerciser is in view (``others_in_view``); the times it saw someone go to ``others_seen_t_s``."""
+        if self._last_look_t_s is not None and abs(frame.t_s - self._last_look_t_s) < LOOK_FOR_OTHERS_S - 1e-6:
+            return
+        self._last_look_t_s = frame.t_s
+        boxes_px, _ = self.people(frame.rgb)
+        self.others_in_view = others_in_view(boxes_px, self.followed_box_px)
+        if self.others_in_view:
+            self.others_seen_t_s.append(frame.t_s)
 
     def _landmarks(self, rgb: np.ndarray, roi: Roi) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(xyz normalized to the image (39, 3), visibility (39,), world metres (33, 3)), or ``None`` without a pose."""
@@ -277,6 +308,7 @@ class LiteRTEstimator:
         """Follow the person in ``box_px`` ((4,) xmin, ymin, xmax, ymax pixels) from the next detection on."""
         self.reset()
         self.followed_box_px = None if box_px is None else np.asarray(box_px, np.float64)
+        self._last_look_t_s = None
 
     def reset(self) -> None:
         """Stop tracking: the next frame runs the detector (e.g. after a seek), which picks up the person
