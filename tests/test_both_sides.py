@@ -8,7 +8,7 @@ import pytest
 from formcheck.judge.exercises import load_exercise
 from formcheck.judge.scoring import Scorer
 from formcheck.judge.sides import BothSides, RepSpecOfCounter, SideReading
-from formcheck.judge.timer import FrameState, TimerConfig
+from formcheck.judge.timer import FrameState, HoldTimer, TimerConfig
 from formcheck.outputs.json_report import report_dict
 from formcheck.outputs.terminal_summary import score_rows
 from tests.posebuild import frame
@@ -32,7 +32,11 @@ def run(frames, reps: RepSpecOfCounter | None = REPS, dt: float = 0.1):
         side = both.update(t, readings)
         both.credit(t, side, readings[side].state)
         chosen.append(side)
-    return both.finish(round(len(frames) * dt, 6)), chosen
+    end = round(len(frames) * dt, 6)
+    session = HoldTimer(TIMER)
+    for i, readings in enumerate(frames):
+        session.update(round(i * dt, 6), readings[chosen[i]].state)
+    return both.finish(end, session.finish(end).holds), chosen
 
 
 def test_alternating_reps_count_one_on_each_side():
@@ -58,10 +62,11 @@ def test_valid_time_is_counted_once_when_both_sides_read_valid():
 
 
 def test_a_hold_goes_to_the_side_held():
-    # A side plank: the left side's rules hold for 1 s, then (after rolling over) the right side's for 2 s.
+    # A side plank: the left side's rules hold for 1 s, then after 1 s rolling over the right side's for 2 s.
     left = {"left": SideReading(None, V), "right": SideReading(None, N)}
     right = {"left": SideReading(None, N), "right": SideReading(None, V)}
-    (reps, figures), _ = run([left] * 10 + [right] * 20, reps=None)
+    rolling = {"left": SideReading(None, N), "right": SideReading(None, N)}
+    (reps, figures), _ = run([left] * 10 + [rolling] * 10 + [right] * 20, reps=None)
     assert reps is None
     assert figures["left"].valid_s == pytest.approx(1.0) and figures["right"].valid_s == pytest.approx(2.0)
 
@@ -138,3 +143,20 @@ def test_a_live_rep_target_counts_on_each_side():
     snap = both.snapshot(2.4)
     assert (snap.count, snap.good, snap.good_each_side) == (3, 3, 1)
     assert snap.sides == (("left", 2, 2), ("right", 1, 1))
+
+
+def test_a_moment_of_the_other_side_inside_one_hold_stays_with_the_side_held():
+    # Seen from the front the pose model may swap left and right for a moment: 0.3 s of "right"
+    # inside an unbroken 3 s left hold. Nobody changes sides within a hold, so all 3 s are the left's.
+    left = {"left": SideReading(None, V), "right": SideReading(None, N)}
+    right = {"left": SideReading(None, N), "right": SideReading(None, V)}
+    (_, figures), _ = run([left] * 10 + [right] * 3 + [left] * 17, reps=None)
+    assert figures["left"].valid_s == pytest.approx(3.0) and figures["right"].valid_s == 0.0
+
+
+def test_the_far_side_hidden_at_rest_still_counts_its_rep():
+    # Side-on, the far knee and wrist hide behind the near ones in the tabletop: the right side cannot
+    # be judged at rest, only the left can. The right rep that follows still counts.
+    far_hidden = {"left": SideReading("tabletop", V), "right": SideReading(None, FrameState.CANNOT_SEE)}
+    (reps, figures), _ = run([far_hidden] * 5 + [RIGHT_UP] * 4 + [far_hidden] * 3)
+    assert [r.side for r in reps] == ["right"]

@@ -257,7 +257,7 @@ class Scorer:
         reps = self.rep_counter.finish(end_s) if self.rep_counter is not None else None
         sides = None
         if self.both is not None:
-            reps, sides = self.both.finish(end_s)
+            reps, sides = self.both.finish(end_s, summary.holds)
         spec = self.exercise.reps
         cues = {c.id: c.cue for c in self.exercise.checks}
         grace = self.timer.config.grace_s
