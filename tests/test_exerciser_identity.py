@@ -4,9 +4,14 @@ Regions from /work/shared/data/README.md: in ``pexels-squat-pulses-trainer-besid
 squats on the right and the trainer stands on the left (hips near x = 0.25 of the width).
 """
 
+import json
+
 import numpy as np
 import pytest
 
+from formcheck.engine.session import replay
+from formcheck.judge.exercises import load_exercise
+from formcheck.outputs.sinks import JsonReport
 from formcheck.pose.estimate import _relink_spans
 from formcheck.pose.landmarks import Landmark
 from formcheck.pose.recording import load_recording
@@ -76,3 +81,12 @@ def test_nobody_else_is_reported_when_the_exerciser_is_alone(recorded):
     meta = load_recording(recorded("videos/bird-dog/upc-alternating-bird-dog-outdoor-lowcam.mp4", model=MODEL)).meta
     assert meta["other_person_s"] == 0.0
     assert meta["other_person_first_s"] is None
+
+
+def test_the_report_says_another_person_was_in_view_and_counts_no_trainer_squats(recorded, tmp_path):
+    """She pulses in a half squat and never stands up (0 reps); the trainer beside is not counted."""
+    result = replay(load_recording(recorded(TRAINER_BESIDE, model=MODEL)), load_exercise("bodyweight_squat"),
+                    [JsonReport(tmp_path / "report.json")])
+    assert any(note.startswith("Another person was in view for") for note in result.notes)
+    assert json.loads((tmp_path / "report.json").read_text())["other_person_s"] >= 8.0
+    assert len(result.score.reps) == 0

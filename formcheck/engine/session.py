@@ -89,6 +89,9 @@ class Session:
                                dict(meta), notes=list(notes))
         if meta.get("error"):
             result.notes.append(f"The source ended early: {meta['error']}")
+        if meta.get("other_person_s"):
+            result.notes.append(f"Another person was in view for {meta['other_person_s']:.1f} s "
+                                f"(from {meta['other_person_first_s']:.1f} s): only the exerciser was judged.")
         ended = Ended(self.exercise, recording, result)
         interrupted = False
         failed: list[str] = []

@@ -16,7 +16,7 @@ def _r(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def report_dict(score: Score, source: str, model: str | None = None) -> dict:
+def report_dict(score: Score, source: str, model: str | None = None, other_person_s: float | None = None) -> dict:
     s = score.summary
     return {
         "schema_version": SCHEMA_VERSION,
@@ -25,6 +25,8 @@ def report_dict(score: Score, source: str, model: str | None = None) -> dict:
         "exercise_title": score.exercise_title,
         "source": source,
         "model": model,
+        # Seconds in which the pose stage saw someone besides the exerciser (null: not looked for).
+        "other_person_s": other_person_s,
         "complete": score.complete,
         "duration_s": _r(score.duration_s),
         "target_s": {"min": score.target_s[0], "max": score.target_s[1]},

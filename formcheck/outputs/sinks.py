@@ -117,7 +117,8 @@ class JsonReport(_FilesOnly):
 
     def finish(self, ended: Ended) -> None:
         result = ended.result
-        data = report_dict(result.score, result.source, ended.recording.meta.get("model"))
+        meta = ended.recording.meta
+        data = report_dict(result.score, result.source, meta.get("model"), meta.get("other_person_s"))
         result.files["report.json"] = write_json(data, self.path)
 
 
