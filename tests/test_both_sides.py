@@ -102,7 +102,8 @@ def test_bird_dog_without_a_side_counts_alternating_reps_on_each_side():
     score = _bird_dog([(1.0, TABLETOP), (5.5, LEFT_REACH), (1.0, TABLETOP), (5.5, RIGHT_REACH), (1.0, TABLETOP)])
     assert [(r.side, r.good) for r in score.reps] == [("left", True), ("right", True)]
     assert {s: f.reps for s, f in score.sides.items()} == {"left": 1, "right": 1}
-    assert score.sides_text() == "left 1 rep, right 1 rep (even)"
+    assert score.sides_text() == "left 1 rep, right 1 rep (even)" and score.balance == (None, 1.0)
+    assert score.reps_text() == "2 done, 2 good (target 6-10 each side)"
     # Valid from the first rep's start (0.9 s) to the end, each second on one side only.
     assert score.summary.valid_s == pytest.approx(13.1, abs=0.11)
     assert sum(f.valid_s for f in score.sides.values()) == pytest.approx(score.summary.valid_s, abs=0.11)

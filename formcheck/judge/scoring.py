@@ -110,7 +110,7 @@ class Score:
     sides: dict[str, SideFigures] | None = None
 
     @property
-    def balance(self) -> tuple[str, float] | None:
+    def balance(self) -> tuple[str | None, float] | None:
         """``(weaker side, weaker / stronger)`` of a both-sides session, in reps or held seconds."""
         return balance(self.sides) if self.sides else None
 
@@ -125,8 +125,10 @@ class Score:
         if found is None:
             return ", ".join(parts)
         weak, ratio = found
+        if weak is None:
+            return ", ".join(parts) + " (even)"
         strong = next(s for s in self.sides if s != weak)
-        return ", ".join(parts) + (" (even)" if ratio >= 1.0 else f" ({weak} {ratio:.0%} of {strong})")
+        return ", ".join(parts) + f" ({weak} {ratio:.0%} of {strong})"
 
     def rep_faults(self) -> list[tuple[str, str, int]]:
         """``(check id, cue, reps it faulted)``, most first; empty for a hold or clean reps. A rep's
@@ -142,7 +144,8 @@ class Score:
         """``"5 done, 3 good (target 8-12)"`` for a rep exercise, ``None`` for a hold."""
         if self.reps is None:
             return None
-        target = f" (target {self.rep_target[0]}-{self.rep_target[1]})" if self.rep_target else ""
+        each = " each side" if self.sides else ""
+        target = f" (target {self.rep_target[0]}-{self.rep_target[1]}{each})" if self.rep_target else ""
         return f"{len(self.reps)} done, {self.good_reps} good{target}"
 
     def unseen_seconds(self) -> dict[str, float]:

@@ -62,16 +62,16 @@ class SideFigures:
     good_reps: int | None = None
 
 
-def balance(figures: Mapping[str, SideFigures]) -> tuple[str, float] | None:
-    """``(weaker side, weaker / stronger)``: reps for a rep exercise, valid seconds for a hold.
-    ``None`` when neither side did anything (no balance to speak of); a ratio of 1.0 is even."""
+def balance(figures: Mapping[str, SideFigures]) -> tuple[str | None, float] | None:
+    """``(weaker side, weaker / stronger)``: reps for a rep exercise, valid seconds for a hold; the
+    weaker side is ``None`` when the sides are even (1.0). ``None`` when neither side did anything."""
     if len(figures) != 2:
         return None
     amounts = {s: float(f.reps) if f.reps is not None else f.valid_s for s, f in figures.items()}
     (weak, low), (_, high) = sorted(amounts.items(), key=lambda kv: kv[1])
     if high <= 0:
         return None
-    return weak, low / high
+    return (weak if low < high else None), low / high
 
 
 class BothSides:
