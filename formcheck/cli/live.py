@@ -39,7 +39,7 @@ from formcheck.outputs.history.store import HistoryStore
 from formcheck.outputs.sinks import SessionResult
 from formcheck.outputs.terminal_summary import score_rows
 from formcheck.pose.models import SCORE_MODEL
-from formcheck.pose.recording import Recording, make_meta
+from formcheck.pose.recording import Recording, make_meta, others_in_view_meta
 from formcheck.pose.stage import PoseStage
 from formcheck.routines import RoutineLog, SetOutcome, TodayPlan, Turn, format_target, plan_today, read_routine
 from formcheck.routines.targets import exercise_for
@@ -179,6 +179,8 @@ def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: Coach
     may be a working folder that the caller moves to ``final_dir`` afterwards."""
     assert rig.capture is not None, "run_live_set needs an open rig"
     stage = rig.stage_for(exercise)
+    # The stage outlives the set (a routine reuses it): only this set's sightings of another person count.
+    others_before = len(getattr(stage.estimator, "others_seen_t_s", ()))
     sinks = sinks_for(exercise, Outputs(out_dir, final_dir=final_dir, recording=out_dir / RECORDING_NAME,
                                         history=history))
     coach = LiveCoach(exercise, stage, rig.screen, rig.speaker, rig.source.info, options, sinks)
@@ -189,6 +191,8 @@ def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: Coach
     meta.update(live=True, countdown_s=options.countdown_s, sample_fps=None, ended_by=ended_by)
     if result.error is not None:
         meta["error"] = str(result.error)
+    if hasattr(stage.estimator, "others_seen_t_s"):
+        meta.update(others_in_view_meta(stage.estimator.others_seen_t_s[others_before:]))
     notes = [f"Live session from {rig.source.info.name}; it ended: {ended_by}."]
     saved = result.session.finish(Recording(result.frames, meta, result.walls), source=rig.source.info.name,
                                   out_dir=final_dir or out_dir, notes=notes)

@@ -264,9 +264,13 @@ class LiveCoach:
 
     def _status(self, cue: str | None, countdown: float | None) -> Status:
         latency = self.stats.latencies_s[-1] * 1000 if self.stats.latencies_s else None
+        headline = self.options.headline
+        # LiteRT looks for people besides the exerciser (MediaPipe's graph does not: no attribute).
+        if getattr(self.stage.estimator, "others_in_view", 0):
+            headline = f"{headline}\n{OTHER_PERSON_NOTE}" if headline else OTHER_PERSON_NOTE
         return Status(target_s=self.exercise.hold_min_s, cue=cue, countdown_s=countdown, paused=self.paused,
                       fps=self.stats.fps_now, latency_ms=latency, dropped=self._capture.dropped if self._capture else 0,
-                      headline=self.options.headline)
+                      headline=headline)
 
     def _apply(self, action: Action | None) -> None:
         if action is Action.PAUSE:
@@ -278,6 +282,9 @@ class LiveCoach:
             self.screen.mirror = not self.screen.mirror
         elif action is Action.READOUT:
             self.screen.readout_visible = not self.screen.readout_visible
+
+
+OTHER_PERSON_NOTE = "Someone else is in view: following you only"
 
 
 def _reached(exercise: Exercise, scored: ScoredFrame) -> bool:
