@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from formcheck.app.board import Board
+from formcheck.app.saved import saved_session_id
 from formcheck.app.webscreen import CaptureStamps, WebScreen, WebVoice
 from formcheck.cli.console import print_warning
 from formcheck.cli.live import LiveSettings, RoutineRun, open_rig, run_routine
@@ -208,7 +209,7 @@ class RoutineSession:
         assert outcome is not None
         planned, side = self.plan.at(turn)
         ended_by = outcome.ended_by
-        history_id = _history_id(self.settings.db, side.exercise_name, outcome.report)
+        history_id = saved_session_id(self.settings.db, side.exercise_name, outcome.report)
         if is_last and self.pain.is_set() and ended_by == _QUIT:
             ended_by = PAIN_REASON
             if history_id is not None:
@@ -218,18 +219,6 @@ class RoutineSession:
             faults = _faults(outcome.report.with_name("report.json"))
         return SetRecord(planned.step.number, planned.side_title(side), turn.set_number, planned.step.unit,
                          side.target, outcome.achieved, ended_by, history_id, faults)
-
-
-def _history_id(db: Path | None, exercise: str, report: Path | None) -> int | None:
-    """The history row of the set whose report is ``report``."""
-    if report is None:
-        return None
-    try:
-        with HistoryStore.open(db) as store:
-            return next((row.id for row in store.sessions(exercise) if row.report_path == str(report)), None)
-    except HistoryError as exc:
-        print_warning(f"the history could not be read: {exc}")
-        return None
 
 
 def _note_pain(db: Path | None, history_id: int) -> None:

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from formcheck.app.saved import saved_session_id
 from formcheck.cli.console import print_warning
 from formcheck.engine.outputs import History, Outputs
 from formcheck.engine.recorded import score_source
 from formcheck.errors import FormcheckError
 from formcheck.judge.exercises import Exercise
 from formcheck.outputs.folder import OutputFolder
-from formcheck.outputs.history.errors import HistoryError
-from formcheck.outputs.history.store import HistoryStore
 
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}")
 
@@ -73,7 +72,7 @@ class ScoreJob:
                 raise
             folder.commit()
             report = self.out_dir / "report.html"
-            self.status.history_id = _history_id(self.db, self.exercise.name, report)
+            self.status.history_id = saved_session_id(self.db, self.exercise.name, report)
             if not result.score.complete:
                 self.status.error = "the video could only be read in part; the report covers what was read"
             self.status.state = "done"
@@ -85,12 +84,3 @@ class ScoreJob:
             self.status.state = "failed"
         finally:
             self.video.unlink(missing_ok=True)  # the upload was only ever a temporary copy
-
-
-def _history_id(db: Path | None, exercise: str, report: Path) -> int | None:
-    try:
-        with HistoryStore.open(db) as store:
-            return next((row.id for row in store.sessions(exercise) if row.report_path == str(report)), None)
-    except HistoryError as exc:
-        print_warning(f"the history could not be read: {exc}")
-        return None
