@@ -82,7 +82,7 @@ def test_only_exercises_with_speed_conditions_run_the_motion_stage():
 
     # The static holds are held still (their entry conditions judge speed); the other exercises
     # judge no speed, and the scorer skips the stage on every one of their frames.
-    still = {"forearm_plank", "side_plank_left", "side_plank_right", "wall_sit"}
+    still = {"forearm_plank", "side_plank", "side_plank_left", "side_plank_right", "wall_sit"}
     for info in list_exercises():
         assert (Scorer(load_exercise(info.name)).motion is not None) == (info.name in still), info.name
     spec = ExerciseFile.model_validate(_speed_demo())
