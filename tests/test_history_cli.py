@@ -57,7 +57,7 @@ def test_a_scored_rep_exercise_is_listed_by_its_reps(tmp_path):
     from formcheck.judge.scoring import Score
     from formcheck.judge.timer import HoldSummary
     from formcheck.outputs.history.sessions import record_score
-    from formcheck.outputs.sinks import SessionResult
+    from formcheck.outputs.session_result import SessionResult
 
     reps = (Rep(0.5, 1.0, 4.0, 4.5, (), True), Rep(5.0, 5.5, 6.0, 6.5, ("hips_high_enough",), False))
     score = Score("glute_bridge", "Glute bridge", (None, None), 7.0, HoldSummary(5.0, 3.0, 1, (), None), [],
@@ -185,7 +185,7 @@ def test_trend_for_report_shows_the_last_sessions_and_never_fails(db, tmp_path):
 
 def test_remember_score_warns_instead_of_failing(tmp_path):
     from formcheck.outputs.history import remember_score
-    from formcheck.outputs.sinks import SessionResult
+    from formcheck.outputs.session_result import SessionResult
 
     result = SessionResult(_score(31.0), "clip.mp4", tmp_path, files={"report.html": tmp_path / "report.html"})
     assert remember_score(result, db=tmp_path / "h.sqlite3", profile="anna") == 1

@@ -24,7 +24,7 @@ from formcheck.judge.scoring import Fault, Score
 from formcheck.judge.timer import HoldSummary, Span
 from formcheck.outputs.history import Checkpointer, HistoryError, Measure, open_store, record_score, session_status
 from formcheck.outputs.history.schema import LATEST_VERSION
-from formcheck.outputs.sinks import SessionResult
+from formcheck.outputs.session_result import SessionResult
 
 REPO = Path(__file__).resolve().parents[1]
 

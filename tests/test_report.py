@@ -15,7 +15,7 @@ from rich.console import Console
 from formcheck.judge.exercises import load_exercise
 from formcheck.judge.scoring import score_frames
 from formcheck.outputs.html_report import write_html
-from formcheck.outputs.sinks import SessionResult
+from formcheck.outputs.session_result import SessionResult
 from tests.browser import dump_dom, screenshot
 from tests.posebuild import moved, side_view
 from tests.test_reference import DOWN, STAND

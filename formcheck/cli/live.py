@@ -36,7 +36,7 @@ from formcheck.live.voice import Voice
 from formcheck.outputs.folder import OutputFolder
 from formcheck.outputs.history.paths import resolve_db_path
 from formcheck.outputs.history.store import HistoryStore
-from formcheck.outputs.sinks import SessionResult
+from formcheck.outputs.session_result import SessionResult
 from formcheck.outputs.terminal_summary import score_rows
 from formcheck.pose.models import SCORE_MODEL
 from formcheck.pose.recording import Recording, make_meta, others_in_view_meta

@@ -22,7 +22,7 @@ from formcheck.engine.session import SessionInterrupted, SessionOutputError
 from formcheck.errors import ExitCode, SourceError
 from formcheck.judge.exercises import load_exercise
 from formcheck.outputs.folder import OutputFolder
-from formcheck.outputs.sinks import SessionResult
+from formcheck.outputs.session_result import SessionResult
 from formcheck.outputs.terminal_summary import score_rows
 from formcheck.pose.recording import incomplete_reason, is_recording_path
 from formcheck.sources.media import is_image_folder

@@ -12,7 +12,7 @@ from formcheck.engine.outputs import Outputs, sinks_for
 from formcheck.engine.session import end_time, replay
 from formcheck.errors import NoPersonError
 from formcheck.judge.exercises import Exercise
-from formcheck.outputs.sinks import SessionResult
+from formcheck.outputs.session_result import SessionResult
 from formcheck.pose.estimate import Progress, load_poses
 from formcheck.pose.estimators import SCORE_MODEL
 from formcheck.pose.recording import Recording, is_recording_path

@@ -18,7 +18,8 @@ from pathlib import Path
 from formcheck.errors import ExitCode, OutputError
 from formcheck.judge.exercises import Exercise
 from formcheck.judge.scoring import ScoredFrame, Scorer
-from formcheck.outputs.sinks import Ended, SessionResult, Sink
+from formcheck.outputs.session_result import SessionResult
+from formcheck.outputs.sinks import Ended, Sink
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.recording import Recording
 from formcheck.pose.smoothing import Cleaner

@@ -19,13 +19,14 @@ from typing import Protocol
 import numpy as np
 
 from formcheck.judge.exercises import Exercise
-from formcheck.judge.scoring import Score, ScoredFrame
+from formcheck.judge.scoring import ScoredFrame
 from formcheck.outputs.annotated_video import write_annotated
 from formcheck.outputs.history import HistoryError, HistoryStore, remember_score, trend_for_report
 from formcheck.outputs.history.sessions import Checkpointer
 from formcheck.outputs.html_report import worst_moments, write_html
 from formcheck.outputs.json_report import report_dict, write_json
 from formcheck.outputs.overlay import Overlay
+from formcheck.outputs.session_result import SessionResult
 from formcheck.outputs.timeline import write_timeline
 from formcheck.pose.estimate import Progress
 from formcheck.pose.recording import Recording, save_recording
@@ -35,32 +36,6 @@ Warn = Callable[[str], None]
 
 def log_warning(message: str) -> None:
     logging.getLogger("formcheck").warning(message)
-
-
-@dataclass
-class SessionResult:
-    """What a session left behind: its score, and the files and notes its sinks wrote."""
-
-    score: Score
-    source: str  # what the reports name: a path, a camera or a stream
-    out_dir: Path | None
-    meta: dict = field(default_factory=dict)  # the recording's: model, source path, why it ended early
-    files: dict[str, Path] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    row: dict = field(default_factory=dict)  # the summary table's columns, when a summary row was asked for
-
-    def published(self, name: str) -> Path | None:
-        """Where the file ``name`` is once the results are in place: the sinks may write into a
-        working folder that is moved to ``out_dir`` only when the session has ended."""
-        path = self.files.get(name)
-        if path is None or self.out_dir is None:
-            return path
-        return self.out_dir / path.name
-
-    @property
-    def source_name(self) -> str:
-        """The source as a report's title shows it: a file's name, a camera or stream as given."""
-        return self.source if "://" in self.source else Path(self.source).name or self.source
 
 
 @dataclass

@@ -7,14 +7,11 @@ import os
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from formcheck.outputs.history.errors import HistoryError
 from formcheck.outputs.history.rows import FaultsArg, rep_measures
 from formcheck.outputs.history.store import HistoryStore
-
-if TYPE_CHECKING:  # the sinks store results here: only the type is needed, the other way round
-    from formcheck.outputs.sinks import SessionResult
+from formcheck.outputs.session_result import SessionResult
 
 DEFAULT_CHECKPOINT_EVERY_S = 2.0
 
