@@ -172,22 +172,16 @@ class RoutineSession:
         try:
             exercises = {turn: exercise_for(*plan.at(turn)) for turn in turns}
             folder = OutputFolder.claim(out_root, f"app session {stamp} run {self.run_id}")
-            try:
-                with open_rig(live, plan.routine.name, list(exercises.values()), screen=self.screen,
-                              speaker=self.voice) as rig:
-                    assert rig.capture is not None
-                    self._gate = GatedCapture(rig.capture, self.stamps)
-                    if self.pain.is_set():
-                        self._gate.close()
-                    rig.capture = self._gate  # type: ignore[assignment]  # the same reading interface
-                    rig.reason = lambda: PAIN_REASON if self.pain.is_set() else None
-                    self.board.update(run={"id": self.run_id, "status": "running", "routine": plan.routine.name})
-                    run = run_routine(rig, plan, exercises, live, folder.work_dir, final_root=out_root)
-            finally:
-                if folder.written():
-                    folder.commit()
-                else:
-                    folder.abandon()
+            with folder.kept(), open_rig(live, plan.routine.name, list(exercises.values()), screen=self.screen,
+                                         speaker=self.voice) as rig:
+                assert rig.capture is not None
+                self._gate = GatedCapture(rig.capture, self.stamps)
+                if self.pain.is_set():
+                    self._gate.close()
+                rig.capture = self._gate  # type: ignore[assignment]  # the same reading interface
+                rig.reason = lambda: PAIN_REASON if self.pain.is_set() else None
+                self.board.update(run={"id": self.run_id, "status": "running", "routine": plan.routine.name})
+                run = run_routine(rig, plan, exercises, live, folder.work_dir, final_root=out_root)
             self.outcome = self._outcome(run, out_root)
         except FormcheckError as exc:
             self.outcome = RunOutcome("failed", str(exc))

@@ -63,14 +63,10 @@ class ScoreJob:
         try:
             folder = OutputFolder.claim(self.out_dir, self.video)
             outputs = Outputs(folder.work_dir, final_dir=self.out_dir, history=History(self.db, warn=print_warning))
-            try:
+            with folder.kept():
                 # No annotated video: the report is what the page shows, and drawing doubles the wait.
                 result = score_source(self.video, self.exercise, outputs, model=self.model, video=False,
                                       estimate_progress=self._progress)
-            except BaseException:
-                folder.abandon()
-                raise
-            folder.commit()
             report = self.out_dir / "report.html"
             self.status.history_id = saved_session_id(self.db, self.exercise.name, report)
             if not result.score.complete:

@@ -199,21 +199,13 @@ def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: Coach
     return LiveSet(result, saved)
 
 
-@contextlib.contextmanager
-def _claimed(out_dir: Path, overwrite: bool) -> Iterator[OutputFolder]:
+def _claimed(out_dir: Path, overwrite: bool) -> contextlib.AbstractContextManager[OutputFolder]:
     """The output folder, checked before the camera opens, written in a working folder and moved
-    into place however the session ends (what was saved is never left in the working folder)."""
+    into place however the session ends."""
     # Each live session is a source of its own: a folder holding an earlier one is never replaced
     # without --overwrite.
-    folder = OutputFolder.claim(out_dir, f"live session {datetime.now(timezone.utc).isoformat()}",
-                                overwrite=overwrite)
-    try:
-        yield folder
-    finally:
-        if folder.written():
-            folder.commit()
-        else:
-            folder.abandon()
+    source = f"live session {datetime.now(timezone.utc).isoformat()}"
+    return OutputFolder.claim(out_dir, source, overwrite=overwrite).kept()
 
 
 def _live_exercise(exercise_name: str, profile: str | None, out_dir: Path | None, settings: LiveSettings) -> None:

@@ -18,7 +18,7 @@ from formcheck.cli.options import FiniteFloat
 from formcheck.cli.record import exit_incomplete, frame_rate_option
 from formcheck.engine.outputs import History, Outputs
 from formcheck.engine.recorded import score_source
-from formcheck.engine.session import SessionInterrupted, SessionOutputError
+from formcheck.engine.session import SessionInterrupted
 from formcheck.errors import ExitCode, SourceError
 from formcheck.judge.exercises import load_exercise
 from formcheck.outputs.folder import OutputFolder
@@ -73,7 +73,7 @@ def score(source: Path, exercise_name: str, out_dir: Path | None, overwrite: boo
     folder = OutputFolder.claim(out_dir, source, overwrite=overwrite, needed_bytes=_space_needed(source, no_video))
     outputs = Outputs(folder.work_dir, final_dir=out_dir, history=History(db, profile, warn=print_warning))
     try:
-        with progress_bars() as new_bar:
+        with folder.kept(), progress_bars() as new_bar:
             estimate_bar = new_bar(f"estimating {source.name}")
             if not no_video:  # no bar that would never move
                 outputs = dataclasses.replace(outputs, video_progress=new_bar(f"drawing {source.name}"))
@@ -81,23 +81,11 @@ def score(source: Path, exercise_name: str, out_dir: Path | None, overwrite: boo
                                   video=not no_video, estimate_progress=estimate_bar,
                                   frame_rate=frame_rate)
     except SessionInterrupted as stop:
-        folder.commit()
         print_warning(f"interrupted: {_listed(stop.result)} written to {out_dir}")
         sys.exit(ExitCode.INTERRUPTED)
-    except SessionOutputError as failure:
-        if failure.result.files:
-            folder.commit()  # what was written stays; the message says what is missing
-        else:
-            folder.abandon()
-        raise
-    except BaseException as exc:
-        folder.abandon()  # nothing was written: an earlier run's results stay as they were
-        if isinstance(exc, KeyboardInterrupt):
-            print_warning(f"interrupted before the results were written: nothing was written to {out_dir}")
-            sys.exit(ExitCode.INTERRUPTED)
-        raise
-    folder.commit()
-    result.files = {name: out_dir / path.name for name, path in result.files.items()}
+    except KeyboardInterrupt:
+        print_warning(f"interrupted before the results were written: nothing was written to {out_dir}")
+        sys.exit(ExitCode.INTERRUPTED)
     print_summary(result)
     if not result.score.complete:
         if is_recording_path(source):
@@ -128,5 +116,5 @@ def print_summary(result: SessionResult) -> None:
         table.add_row(label, text)
     for note in result.notes:
         table.add_row("note", note)
-    table.add_row("report", str(result.files.get("report.html")))
+    table.add_row("report", str(result.published("report.html")))
     stdout_console().print(table)

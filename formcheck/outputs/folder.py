@@ -9,10 +9,12 @@ sees half a set. ``abandon()`` removes it when the run produced nothing worth ke
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from formcheck.errors import OutputError
@@ -103,6 +105,18 @@ class OutputFolder:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.target
+
+    @contextlib.contextmanager
+    def kept(self) -> Iterator[OutputFolder]:
+        """However the work inside ends (done, Ctrl-C, a full disk, a crash), what was written is
+        moved into place; when nothing was, the target is left exactly as it was."""
+        try:
+            yield self
+        finally:
+            if self.written():
+                self.commit()
+            else:
+                self.abandon()
 
     def abandon(self) -> None:
         """Remove the working folder: the run left nothing worth keeping, and the target is untouched."""
