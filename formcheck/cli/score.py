@@ -81,7 +81,7 @@ def score(source: Path, exercise_name: str, out_dir: Path | None, overwrite: boo
                                   video=not no_video, estimate_progress=estimate_bar,
                                   frame_rate=frame_rate)
     except SessionInterrupted as stop:
-        print_warning(f"interrupted: {_listed(stop.result)} written to {out_dir}")
+        print_warning(f"interrupted: {stop.result.written()} written to {out_dir}")
         sys.exit(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
         print_warning(f"interrupted before the results were written: nothing was written to {out_dir}")
@@ -102,10 +102,6 @@ def _space_needed(source: Path, no_video: bool) -> int:
     if no_video or not source.is_file():
         return reports
     return reports + source.stat().st_size
-
-
-def _listed(result: SessionResult) -> str:
-    return ", ".join(sorted(path.name for path in result.files.values())) or "nothing"
 
 
 def print_summary(result: SessionResult) -> None:

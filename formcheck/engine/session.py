@@ -104,9 +104,8 @@ class Session:
             except OSError as exc:  # a full disk or a vanished folder: the other outputs may still fit
                 failed.append(f"{sink.name} ({exc.strerror or exc})")
         if failed:
-            written = ", ".join(sorted(p.name for p in result.files.values())) or "nothing"
             raise SessionOutputError(f"{out_dir or 'the output folder'}: could not write {'; '.join(failed)}; "
-                                     f"written: {written}", result)
+                                     f"written: {result.written()}", result)
         if interrupted:
             raise SessionInterrupted(result)
         return result

@@ -29,6 +29,10 @@ class SessionResult:
             return path
         return self.out_dir / path.name
 
+    def written(self) -> str:
+        """The files written, as a message lists them ("report.html, report.json" or "nothing")."""
+        return ", ".join(sorted(path.name for path in self.files.values())) or "nothing"
+
     @property
     def source_name(self) -> str:
         """The source as a report's title shows it: a file's name, a camera or stream as given."""
