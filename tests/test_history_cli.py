@@ -71,6 +71,32 @@ def test_a_scored_rep_exercise_is_listed_by_its_reps(tmp_path):
     assert "1/2 reps" in result.output
 
 
+def test_a_both_sides_session_keeps_each_sides_figures_and_lists_the_balance(tmp_path):
+    """An alternating bird dog: the history keeps left and right apart, so a therapist can follow the
+    balance from week to week, and the list shows it beside the total."""
+    from formcheck.judge.reps import Rep
+    from formcheck.judge.scoring import Score
+    from formcheck.judge.sides import SideFigures
+    from formcheck.judge.timer import HoldSummary
+    from formcheck.outputs.history.sessions import record_score
+    from formcheck.outputs.session_result import SessionResult
+
+    reps = tuple(Rep(2.0 * i, 2.0 * i + 0.5, 2.0 * i + 1.0, 2.0 * i + 1.5, (), True) for i in range(5))
+    sides = {"left": SideFigures("left", 6.0, 1.5, reps=3, good_reps=3),
+             "right": SideFigures("right", 4.0, 1.5, reps=2, good_reps=2)}
+    score = Score("bird_dog", "Bird dog", (None, None), 12.0, HoldSummary(10.0, 1.5, 4, (), None), [],
+                  {"kind": "side"}, reps=reps, rep_target=(6, 10), sides=sides)
+    path = tmp_path / "h.sqlite3"
+    with open_store(path) as store:
+        sid = record_score(store, SessionResult(score, "bird-dog.mp4", tmp_path))
+        measures = {m.name: m.value for m in store.measures(sid)}
+    assert measures == {"reps": 5.0, "good_reps": 5.0, "reps_left": 3.0, "good_reps_left": 3.0, "valid_s_left": 6.0,
+                        "reps_right": 2.0, "good_reps_right": 2.0, "valid_s_right": 4.0}
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert "L 3 · R 2" in result.output
+
+
 def test_history_lists_recent_sessions(db):
     result = run(db, "-n", "5")
     assert result.exit_code == 0, result.output

@@ -24,7 +24,7 @@ from formcheck.outputs.history.export import export_rows, write_csv
 from formcheck.outputs.history.paths import ENV_VAR, resolve_db_path
 from formcheck.outputs.history.plot import write_progress_plot
 from formcheck.outputs.history.progress import per_day
-from formcheck.outputs.history.rows import GOOD_REPS, REPS, SessionRow
+from formcheck.outputs.history.rows import GOOD_REPS, REPS, SessionRow, sides_cell
 from formcheck.outputs.history.store import HistoryStore, session_status
 
 # Below this many columns the sessions are listed one per line rather than as a table.
@@ -143,6 +143,8 @@ def _cells(store: HistoryStore, row: SessionRow, status: str) -> list[str]:
     counts = {m.name: m.value for m in store.measures(row.id)}
     if REPS in counts:  # a rep exercise: what it did is reps, not a hold
         hold = f"{counts.get(GOOD_REPS, 0):g}/{counts[REPS]:g} reps"
+    if sides := sides_cell(counts):  # both sides judged: the balance is what a therapist reads first
+        hold = f"{hold} ({sides})"
     faults = store.faults(row.id)
     main_fault = f"{faults[0].cue or faults[0].check} {faults[0].seconds:.1f} s" if faults else ""
     kind = "video" if row.kind == "score" else row.kind

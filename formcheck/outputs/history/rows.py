@@ -38,11 +38,36 @@ class Measure:
 REPS, GOOD_REPS = "reps", "good_reps"
 
 
-def rep_measures(score: Score) -> list[Measure]:
-    """A rep exercise's counts, for the history (none for a hold)."""
-    if score.reps is None:
-        return []
-    return [Measure(REPS, float(len(score.reps))), Measure(GOOD_REPS, float(score.good_reps))]
+def side_measure(name: str, side: str) -> str:
+    """The history's name of one side's figure, e.g. ``side_measure("reps", "left") == "reps_left"``."""
+    return f"{name}_{side}"
+
+
+def session_measures(score: Score) -> list[Measure]:
+    """What the history keeps besides the hold figures: a rep exercise's counts and, for an exercise
+    judged on both sides, each side's reps and valid seconds, so the left/right balance a therapist
+    looks for can be followed over weeks (none for a plain hold)."""
+    found = []
+    if score.reps is not None:
+        found += [Measure(REPS, float(len(score.reps))), Measure(GOOD_REPS, float(score.good_reps))]
+    for side, figures in (score.sides or {}).items():
+        if figures.reps is not None:
+            found += [Measure(side_measure(REPS, side), float(figures.reps)),
+                      Measure(side_measure(GOOD_REPS, side), float(figures.good_reps or 0))]
+        found.append(Measure(side_measure("valid_s", side), round(float(figures.valid_s), 2), "s"))
+    return found
+
+
+def sides_cell(counts: Mapping[str, float]) -> str:
+    """``"L 3 · R 2"`` (reps) or ``"L 30.0 s · R 24.0 s"`` from a session's stored measures; empty when
+    the session was not judged on both sides."""
+    parts = []
+    for side in ("left", "right"):
+        if side_measure(REPS, side) in counts:
+            parts.append(f"{side[0].upper()} {counts[side_measure(REPS, side)]:g}")
+        elif side_measure("valid_s", side) in counts:
+            parts.append(f"{side[0].upper()} {counts[side_measure('valid_s', side)]:.1f} s")
+    return " · ".join(parts) if len(parts) == 2 else ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from formcheck.outputs.history.errors import HistoryError
-from formcheck.outputs.history.rows import FaultsArg, rep_measures
+from formcheck.outputs.history.rows import FaultsArg, session_measures
 from formcheck.outputs.history.store import HistoryStore
 from formcheck.outputs.session_result import SessionResult
 
@@ -28,7 +28,7 @@ def record_score(store: HistoryStore, result: SessionResult, kind: str = "score"
     return store.add_session(
         score.exercise, kind=kind, profile=profile, source=result.source, valid_s=s.valid_s,
         longest_hold_s=s.longest_hold_s, breaks=s.breaks, target_s=score.target_s, duration_s=score.duration_s,
-        faults=score.faults, measures=rep_measures(score), report_path=result.published("report.html"),
+        faults=score.faults, measures=session_measures(score), report_path=result.published("report.html"),
         complete=score.complete, started=started)
 
 

@@ -38,7 +38,7 @@ from formcheck.outputs.history.rows import (
     SessionRow,
     fault_totals,
     parse_utc,
-    rep_measures,
+    session_measures,
     utc_text,
 )
 from formcheck.outputs.history.schema import LATEST_VERSION, check_not_newer, migrate
@@ -287,7 +287,7 @@ class HistoryStore:
                  "finished" if score.complete else "interrupted", session_id))
             _require_one(cur, session_id, "was forgotten")
             _replace_faults(conn, session_id, fault_totals(score.faults))
-            _insert_measures(conn, session_id, rep_measures(score))
+            _insert_measures(conn, session_id, session_measures(score))
 
     def note_ended_by(self, session_id: int, reason: str) -> None:
         """Say why a finished session ended when its front end knows more than the score does (the
