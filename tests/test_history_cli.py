@@ -124,6 +124,25 @@ def test_plot_draws_progress_per_day(db, tmp_path):
     assert run(db, "--plot", str(out)).exit_code == 2  # two exercises: which one?
 
 
+@pytest.mark.parametrize("span_days", [0, 1, 40])
+def test_the_progress_plot_is_labelled_in_days_never_hours(span_days):
+    """One day of history used to get hourly ticks ("06:00", "12:00"), times of sessions that never were."""
+    from datetime import date
+
+    from formcheck.outputs.figures import label_days, new_figure
+
+    first = date(2026, 12, 1)
+    last = first + timedelta(days=span_days)
+    axes = new_figure().subplots()
+    axes.plot([first, last], [10.0, 20.0])
+    label_days(axes.xaxis, first, last)
+    axes.figure.canvas.draw()
+    labels = [t.get_text() for t in axes.get_xticklabels() if t.get_text()]
+    assert labels and all(text.split()[1:] in (["Nov"], ["Dec"], ["Jan"]) for text in labels), labels
+    assert len(set(labels)) == len(labels), labels
+    assert "01 Dec" in labels
+
+
 def test_export_writes_every_session(db, tmp_path):
     out = tmp_path / "sessions.csv"
     result = run(db, "--export", str(out))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formcheck.outputs.figures import new_figure, save_figure
+from formcheck.outputs.figures import label_days, new_figure, save_figure
 from formcheck.outputs.history.errors import cannot_write
 from formcheck.outputs.history.progress import Day
 
@@ -30,6 +30,7 @@ def write_progress_plot(days: list[Day], exercise: str, path: str | Path) -> Pat
     bottom.set_ylabel("breaks")
     bottom.set_ylim(bottom=0)
     bottom.yaxis.get_major_locator().set_params(integer=True)
+    label_days(bottom.xaxis, x[0], x[-1])
     fig.autofmt_xdate()
     fig.tight_layout()
     try:
