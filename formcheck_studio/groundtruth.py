@@ -31,6 +31,48 @@ class HoldSpan:
 
 
 @dataclass(frozen=True, eq=False)
+class SecondPersonTruth:
+    """Where the second person of a clip is in every frame, and when their hands touch the exerciser.
+
+    Attributes:
+        kind: ``walk_behind``, ``walk_in_front`` or ``kneel_assist`` (:mod:`formcheck_studio.second_person`).
+        image_norm: ``(F, 33, 3)`` as :attr:`GroundTruth.image_norm`, for the second person.
+        world_m: ``(F, 33, 3)`` scene metres, as :attr:`GroundTruth.world_m`.
+        in_view: ``(F,)`` True where at least half of their landmarks fall inside the image.
+        touching: ``(F,)`` True where a hand of theirs rests on the exerciser's body.
+    """
+
+    kind: str
+    body_height_m: float
+    image_norm: np.ndarray
+    world_m: np.ndarray
+    in_view: np.ndarray
+    touching: np.ndarray
+
+    def seconds(self, flags: np.ndarray, fps: float) -> float:
+        """Seconds of the clip in which ``flags`` (per frame) is true (each frame lasts ``1 / fps``)."""
+        return float(np.count_nonzero(flags)) / fps
+
+    def to_dict(self) -> dict:
+        names = [lm.name for lm in Landmark]
+        return {
+            "kind": self.kind, "body_height_m": round(self.body_height_m, 4),
+            "in_view": self.in_view.astype(int).tolist(), "touching": self.touching.astype(int).tolist(),
+            "image_norm": [{n: [round(float(v), 5) for v in f[k]] for k, n in enumerate(names)}
+                           for f in self.image_norm],
+            "world_m": [{n: [round(float(v), 4) for v in f[k]] for k, n in enumerate(names)} for f in self.world_m],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SecondPersonTruth:
+        names = [lm.name for lm in Landmark]
+        image = np.array([[f[n] for n in names] for f in data["image_norm"]], float).reshape(-1, NUM_LANDMARKS, 3)
+        world = np.array([[f[n] for n in names] for f in data["world_m"]], float).reshape(-1, NUM_LANDMARKS, 3)
+        return cls(data["kind"], float(data["body_height_m"]), image, world, np.array(data["in_view"], bool),
+                   np.array(data["touching"], bool))
+
+
+@dataclass(frozen=True, eq=False)
 class GroundTruth:
     """Exact landmarks of every frame of a rendered clip.
 
@@ -42,6 +84,7 @@ class GroundTruth:
             wall (if any) is the plane x = 0 facing +x; the body faces +x when standing.
         occluded: ``(F, 33)`` True where the landmark is hidden behind the body (or outside the image).
         camera: position, rotation (columns right/down/forward) and intrinsics, scene frame.
+        second: the second person in the clip, if one was rendered (``None`` otherwise).
     """
 
     exercise: str
@@ -57,6 +100,7 @@ class GroundTruth:
     occluded: np.ndarray
     holds: list[HoldSpan]
     camera: dict = field(default_factory=dict)
+    second: SecondPersonTruth | None = None
 
     @property
     def num_frames(self) -> int:
@@ -124,6 +168,7 @@ class GroundTruth:
             "holds": [{"start_s": round(h.start_s, 4), "end_s": round(h.end_s, 4), "fault": h.fault}
                       for h in self.holds],
             "frames": frames,
+            **({"second_person": self.second.to_dict()} if self.second is not None else {}),
         }
 
     def save(self, path: str | Path) -> Path:
@@ -150,4 +195,5 @@ class GroundTruth:
             tuple(data["size_wh"]), float(data["body_height_m"]), np.array([f["t_s"] for f in frames], float),
             image, world, occluded, [HoldSpan(h["start_s"], h["end_s"], h["fault"]) for h in data["holds"]],
             data.get("camera", {}),
+            SecondPersonTruth.from_dict(data["second_person"]) if "second_person" in data else None,
         )
