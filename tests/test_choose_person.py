@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from formcheck.pose.litert.choose import central_size_score, choose_person, others_in_view
+from formcheck.pose.litert.choose import (
+    central_size_score,
+    choose_person,
+    other_people,
+    others_in_view,
+    tilt_from_vertical_deg,
+)
 from formcheck.pose.recording import others_in_view_meta
 
 IMAGE_WH = (1000, 500)
@@ -52,3 +58,28 @@ def test_others_in_view_ignores_the_exerciser_and_counts_the_rest():
 def test_others_in_view_meta_counts_half_second_looks():
     assert others_in_view_meta([1.0, 1.5, 2.0]) == {"other_person_s": 1.5, "other_person_first_s": 1.0}
     assert others_in_view_meta([]) == {"other_person_s": 0.0, "other_person_first_s": None}
+
+
+def test_a_posture_hint_prefers_the_person_in_the_exercises_start_posture():
+    # A helper kneeling upright (listed first, most confident) and someone in a plank, boxes alike.
+    boxes = np.array([[350, 50, 650, 450], [340, 60, 660, 460]], float)
+    tilts = np.array([2.0, 88.0])
+    assert choose_person(boxes, IMAGE_WH) == 0
+    assert choose_person(boxes, IMAGE_WH, tilts_deg=tilts, posture="lying") == 1
+    assert choose_person(boxes, IMAGE_WH, tilts_deg=tilts, posture="upright") == 0
+    # Nobody in the posture: the hint says nothing, size and confidence decide as before.
+    assert choose_person(boxes, IMAGE_WH, tilts_deg=np.array([2.0, 5.0]), posture="lying") == 0
+
+
+def test_tilt_from_vertical_hand_computed():
+    centres = np.array([[100.0, 100.0], [100.0, 100.0], [100.0, 100.0]])
+    scales = np.array([[100.0, 0.0], [200.0, 100.0], [50.0, 50.0]])  # straight up, level, 45 degrees
+    np.testing.assert_allclose(tilt_from_vertical_deg(centres, scales), [0.0, 90.0, 45.0])
+
+
+def test_a_second_body_at_the_same_hips_with_its_upper_body_elsewhere_is_another_person():
+    exerciser = np.array(CENTRE_BIG, float)  # size 400
+    boxes = np.array([[355, 55, 645, 445], [350, 40, 650, 440]], float)
+    uppers = np.array([[300.0, 240.0], [500.0, 60.0]])
+    assert list(other_people(boxes, exerciser, uppers, np.array([310.0, 250.0]))) == [1]
+    assert list(other_people(boxes, exerciser)) == []  # without the upper points: one person

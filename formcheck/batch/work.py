@@ -21,6 +21,7 @@ from pathlib import Path
 from formcheck import __version__
 from formcheck.batch.fingerprint import calibration_sha256
 from formcheck.engine.outputs import Outputs, sinks_for
+from formcheck.engine.posture import start_posture
 from formcheck.engine.recorded import wall_notes
 from formcheck.engine.session import replay
 from formcheck.errors import FormcheckError, RecordingError
@@ -125,7 +126,8 @@ def _score(task: ClipTask, row: dict) -> ClipOutcome:
                              "on every worker")
     out_dir = Path(task.out_dir)
     with _clip_file(task) as clip:
-        recording, estimated = _recording_for(task, clip, out_dir, wall=exercise.needs_wall)
+        recording, estimated = _recording_for(task, clip, out_dir, wall=exercise.needs_wall,
+                                              posture=start_posture(exercise))
         if recording.detection_rate == 0:
             raise FormcheckError(f"{task.source}: no person was found in any frame")
         # The reports name the original clip, not the cached recording they may be scored from. The
@@ -185,7 +187,7 @@ def recording_path(out_dir: Path, stem: str) -> Path:
     return out_dir / f"{stem}{SUFFIX}"
 
 
-def _recording_for(task: ClipTask, clip: Path, out_dir: Path, wall: bool = False):
+def _recording_for(task: ClipTask, clip: Path, out_dir: Path, wall: bool = False, posture: str | None = None):
     """``(recording, estimated)``: a recording given as the source, the cached one when it was made
     from the same clip content and model, else a fresh estimate (one process: the batch already
     keeps every core busy with one clip each); the engine caches it for the next calibration change."""
@@ -200,7 +202,7 @@ def _recording_for(task: ClipTask, clip: Path, out_dir: Path, wall: bool = False
         # A wall exercise needs the wall stage's findings, which a cache made for another may lack.
         if recording is not None and _matches(recording.meta, task) and (recording.walls is not None or not wall):
             return recording, False
-    recording = record(clip, model=task.model, workers=1, sample_fps=task.sample_fps, wall=wall)
+    recording = record(clip, model=task.model, workers=1, sample_fps=task.sample_fps, wall=wall, posture=posture)
     recording.meta.update(source=Path(task.source).name, source_path=task.source, source_sha256=task.source_sha256)
     return recording, True
 

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from formcheck.engine.outputs import Outputs, sinks_for
+from formcheck.engine.posture import start_posture
 from formcheck.engine.session import end_time, replay
 from formcheck.errors import NoPersonError
 from formcheck.judge.exercises import Exercise
@@ -63,7 +64,8 @@ def score_source(source: str | Path, exercise: Exercise, outputs: Outputs, *, mo
     if not is_recording_path(source):  # a recording is scored in moments: nothing to overlap
         _import_in_background(_PLOTTING)
     recording = load_poses(source, model=model or SCORE_MODEL, workers=workers, progress=estimate_progress,
-                           sample_fps=sample_fps, wall=exercise.needs_wall, frame_rate=frame_rate, for_timing=True)
+                           sample_fps=sample_fps, wall=exercise.needs_wall, frame_rate=frame_rate, for_timing=True,
+                           posture=start_posture(exercise))
     if recording.detection_rate == 0:
         raise NoPersonError(f"{source}: no person found in {_seconds(recording):.1f} s of video; is the whole "
                             "body in view and lit?")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from formcheck.errors import ExitCode, OutputError
 from formcheck.judge.exercises import Exercise
-from formcheck.judge.scoring import ScoredFrame, Scorer
+from formcheck.judge.scoring import Score, ScoredFrame, Scorer
+from formcheck.judge.timer import FrameState
 from formcheck.outputs.session_result import SessionResult
 from formcheck.outputs.sinks import Ended, Sink
 from formcheck.pose.frame import PoseFrame
@@ -39,6 +40,16 @@ def end_time(frames: Sequence[PoseFrame], fps: float | None) -> float | None:
     recent = frames[-_RECENT_GAPS:]
     gaps = [b.t_s - a.t_s for a, b in zip(recent, recent[1:])]
     return frames[-1].t_s + (statistics.median(gaps) if gaps else 0.0)
+
+
+def assisted_note(score: Score) -> str | None:
+    """What the report and the terminal say when another person's hands were on the exerciser."""
+    assisted_s = score.state_seconds().get(FrameState.ASSISTED.value, 0.0)
+    if assisted_s <= 0:
+        return None
+    first_s = next(r.t_s for r in score.frames if r.state is FrameState.ASSISTED)
+    return (f"Someone was helping for {assisted_s:.1f} s (from {first_s:.1f} s): "
+            "time with another person's hands on you is not counted.")
 
 
 class SessionOutputError(OutputError):
@@ -93,6 +104,9 @@ class Session:
         if meta.get("other_person_s"):
             result.notes.append(f"Another person was in view for {meta['other_person_s']:.1f} s "
                                 f"(from {meta['other_person_first_s']:.1f} s): only the exerciser was judged.")
+        note = assisted_note(score)
+        if note:
+            result.notes.append(note)
         ended = Ended(self.exercise, recording, result)
         interrupted = False
         failed: list[str] = []

@@ -28,6 +28,8 @@ DEFAULT_GRACE_S = 0.5
 # 0.3 s ends up to 0.4 s late and 0.5 s up to 0.47 s; on the real plank clips the three windows give
 # alike c/h/l agreement at their thresholds (calibration/*.toml, entry_speed_max, measured with it).
 MOTION_WINDOW_S = 0.2
+# What the person is told while someone else's hands are on them.
+ASSISTED_CUE = "Someone is helping you: this time is not counted"
 
 
 def classify(pose: PoseFrame, evaluation: Evaluation, reach: frozenset[str] = frozenset()) -> FrameState:
@@ -48,6 +50,11 @@ def classify(pose: PoseFrame, evaluation: Evaluation, reach: frozenset[str] = fr
     if evaluation.unseen_safety:
         return FrameState.CANNOT_SEE
     return FrameState.VALID
+
+
+def _assisted(pose: PoseFrame) -> bool:
+    """Another person's hands on the exerciser (the pose stage's flag): the frame is never valid."""
+    return pose.detected and pose.assisted
 
 
 def timer_config_for(exercise: Exercise) -> TimerConfig:
@@ -212,14 +219,15 @@ class Scorer:
             self._sides[evaluation.side] += 1
         unseen = evaluation.unseen if evaluation.in_position else ()
         self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
-                                  {r.id: r.value for r in evaluation.results}, evaluation.cue, unseen))
+                                  {r.id: r.value for r in evaluation.results},
+                                  ASSISTED_CUE if state is FrameState.ASSISTED else evaluation.cue, unseen))
         return ScoredFrame(pose, evaluation, state, snapshot, wall, rep_snapshot)
 
     def _judge_one(self, pose: PoseFrame, context: EvalContext) -> tuple[Evaluation, FrameState, RepSnapshot | None]:
         evaluation = self.exercise.evaluate(pose, context)
         if self.references is not None:
             self.references.update(pose.t_s, evaluation)
-        state = classify(pose, evaluation, self.reach)
+        state = FrameState.ASSISTED if _assisted(pose) else classify(pose, evaluation, self.reach)
         rep_snapshot = None
         if self.rep_counter is not None:
             passing = tuple(r.id for r in evaluation.results if r.status is Status.PASS)
@@ -242,6 +250,8 @@ class Scorer:
                                       tuple(r.id for r in ev.results if r.status is Status.PASS), ev.unseen)
         side = self.both.update(pose.t_s, readings)
         evaluation, state = evaluations[side], readings[side].state
+        if _assisted(pose):
+            state = FrameState.ASSISTED
         if self.references is not None:
             self.references.update(pose.t_s, evaluation)
         rep_snapshot = None

@@ -32,6 +32,8 @@ class FrameState(str, Enum):
     FAULT = "fault"
     NOT_IN_POSITION = "not_in_position"
     CANNOT_SEE = "cannot_see"
+    # Another person's hands on the exerciser: never credited, like cannot-see, whatever the form.
+    ASSISTED = "assisted"
 
 
 class Phase(str, Enum):

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.judge.scoring import ScoredFrame
+from formcheck.judge.scoring import ASSISTED_CUE, ScoredFrame
+from formcheck.judge.timer import FrameState
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import Landmark
 
@@ -51,6 +52,8 @@ def setup_cue(raw: PoseFrame, scored: ScoredFrame, image_brightness: float | Non
         return TOO_DARK
     if not raw.detected:
         return STEP_INTO_VIEW
+    if scored.state is FrameState.ASSISTED:
+        return ASSISTED_CUE
     evaluation = scored.evaluation
     if not evaluation.view_ok:
         outside = off_picture(raw)

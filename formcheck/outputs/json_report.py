@@ -27,6 +27,8 @@ def report_dict(score: Score, source: str, model: str | None = None, other_perso
         "model": model,
         # Seconds in which the pose stage saw someone besides the exerciser (null: not looked for).
         "other_person_s": other_person_s,
+        # Seconds in which another person's hands were on the exerciser: never valid.
+        "assisted_s": _r(score.state_seconds().get("assisted", 0.0)),
         "complete": score.complete,
         "duration_s": _r(score.duration_s),
         "target_s": {"min": score.target_s[0], "max": score.target_s[1]},

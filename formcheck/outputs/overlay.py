@@ -26,6 +26,7 @@ STATE_BGR = {
     FrameState.FAULT: (40, 40, 230),
     FrameState.NOT_IN_POSITION: (160, 160, 160),
     FrameState.CANNOT_SEE: (0, 170, 240),
+    FrameState.ASSISTED: (180, 30, 145),
 }
 
 # Limb status codes, one per SKELETON limb.

@@ -16,12 +16,14 @@ STATE_COLOURS = {
     FrameState.FAULT: "#e6194b",
     FrameState.NOT_IN_POSITION: "#a9a9a9",
     FrameState.CANNOT_SEE: "#f0a020",
+    FrameState.ASSISTED: "#911eb4",
 }
 STATE_LABELS = {
     FrameState.VALID: "valid (counting)",
     FrameState.FAULT: "fault",
     FrameState.NOT_IN_POSITION: "not in position",
     FrameState.CANNOT_SEE: "cannot see",
+    FrameState.ASSISTED: "assisted (not counted)",
 }
 
 

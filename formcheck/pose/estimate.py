@@ -157,8 +157,17 @@ def _span_source(path: str | Path, start_s: float, end_s: float | None, sample_f
     return VideoFileSource(path, start_s, end_s, sample_fps, threaded_decode=threaded)
 
 
+def _stage(model: str, posture: str | None, **options) -> PoseStage:
+    """A pose stage whose estimator prefers people in ``posture`` when it chooses among several
+    (LiteRT's ``prefer_posture``; MediaPipe's graph keeps its own most confident person)."""
+    stage = PoseStage(model, **options)
+    if posture is not None and hasattr(stage.estimator, "prefer_posture"):
+        stage.estimator.prefer_posture(posture)
+    return stage
+
+
 def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_fps: float | None,
-            wall: bool, worker_id: int, out) -> None:
+            wall: bool, worker_id: int, out, posture: str | None = None) -> None:
     # The parent owns Ctrl-C: it stops the workers and keeps what they already sent.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)  # the other span's process keeps the other core busy (see one_opencv_thread)
@@ -167,7 +176,7 @@ def _worker(path: str, start_s: float, end_s: float | None, model: str, sample_f
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
-        stage = PoseStage(model, wall=wall)
+        stage = _stage(model, posture, wall=wall)
         source = _span_source(path, start_s, end_s, sample_fps, wall, shared_cores=True)
     except Exception as exc:
         out.put(("error", worker_id, _error_payload(path, exc)))
@@ -185,7 +194,7 @@ class _SpanThreads:
     """
 
     def __init__(self, path: Path, chunks: list[tuple[float, float | None]], model: str,
-                 sample_fps: float | None, wall: bool = False) -> None:
+                 sample_fps: float | None, wall: bool = False, posture: str | None = None) -> None:
         self.out: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         shared = len(chunks) > 1
@@ -194,8 +203,8 @@ class _SpanThreads:
         jobs = []
         try:
             for i, (start, end) in enumerate(chunks):
-                jobs.append((PoseStage(model, wall=wall), _span_source(path, start, end, sample_fps, wall, shared),
-                             start, i))
+                stage = _stage(model, posture, wall=wall)
+                jobs.append((stage, _span_source(path, start, end, sample_fps, wall, shared), start, i))
         except BaseException:
             for stage, *_ in jobs:
                 stage.close()
@@ -225,10 +234,11 @@ class _SpanProcesses:
     thread and holds the GIL in places, so only processes use both cores)."""
 
     def __init__(self, path: Path, chunks: list[tuple[float, float | None]], model: str,
-                 sample_fps: float | None, wall: bool) -> None:
+                 sample_fps: float | None, wall: bool, posture: str | None = None) -> None:
         ctx = mp.get_context("spawn")  # fork would copy MediaPipe's threads in an undefined state
         self.out = ctx.Queue()
-        self._procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, sample_fps, wall, i, self.out),
+        self._procs = [ctx.Process(target=_worker, args=(str(path), s, e, model, sample_fps, wall, i, self.out,
+                                                                 posture),
                                    daemon=True)
                        for i, (s, e) in enumerate(chunks)]
 
@@ -269,7 +279,8 @@ def one_opencv_thread(enabled: bool = True):
 
 
 def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Progress | None,
-                             sample_fps: float | None = None, wall: bool = False) -> _Result:
+                             sample_fps: float | None = None, wall: bool = False,
+                             posture: str | None = None) -> _Result:
     source = VideoFileSource(path, sample_fps=sample_fps)  # opened here to fail fast, and for its info
     info = source.info
     if sample_fps and info.fps and info.frame_count and sample_fps < info.fps:
@@ -279,13 +290,13 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
     threads = releases_gil(model)
     chunks = _chunks(info.duration_s, workers, MIN_SECONDS_PER_THREAD if threads else MIN_SECONDS_PER_WORKER)
     if len(chunks) == 1:
-        return _estimate_sequential(source, info, model, progress, wall)
-    spans = (_SpanThreads(path, chunks, model, sample_fps, wall) if threads
-             else _SpanProcesses(path, chunks, model, sample_fps, wall))
+        return _estimate_sequential(source, info, model, progress, wall, posture)
+    spans = (_SpanThreads(path, chunks, model, sample_fps, wall, posture) if threads
+             else _SpanProcesses(path, chunks, model, sample_fps, wall, posture))
     with one_opencv_thread(threads):
         result = _collect_spans(spans, len(chunks), path, info, progress, wall)
     if result.complete and threads and not wall:
-        result.frames = _relink_spans(result.frames, chunks, path, model, sample_fps)
+        result.frames = _relink_spans(result.frames, chunks, path, model, sample_fps, posture)
     return result
 
 
@@ -306,7 +317,7 @@ def _has_pose(frame: PoseFrame) -> bool:
 
 
 def _relink_spans(frames: list[PoseFrame], chunks: list[tuple[float, float | None]], path: Path, model: str,
-                  sample_fps: float | None) -> list[PoseFrame]:
+                  sample_fps: float | None, posture: str | None = None) -> list[PoseFrame]:
     """``frames`` with every span that starts on another person than the previous span ended on
     estimated again, following the previous span's person (see the module docstring)."""
     for start_s, end_s in chunks[1:]:
@@ -319,7 +330,7 @@ def _relink_spans(frames: list[PoseFrame], chunks: list[tuple[float, float | Non
         size_px = float(np.max(box[2:] - box[:2]))
         if np.hypot(*(_hip_centre_px(first) - _hip_centre_px(before[-1]))) <= OTHER_PERSON_MIN_DISTANCE * size_px:
             continue
-        stage = PoseStage(model)
+        stage = _stage(model, posture)
         try:
             stage.estimator.follow(box)
             again = [stage.update(frame)[0]
@@ -409,8 +420,8 @@ def _in_order(pairs: list[tuple[PoseFrame, object | None]]) -> tuple[list[PoseFr
 
 
 def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progress | None,
-                         wall: bool = False) -> _Result:
-    stage = PoseStage(model, static_images=isinstance(source, ImageSource), wall=wall)
+                         wall: bool = False, posture: str | None = None) -> _Result:
+    stage = _stage(model, posture, static_images=isinstance(source, ImageSource), wall=wall)
     frames: list[PoseFrame] = []
     walls: list = []
 
@@ -441,7 +452,7 @@ def _estimate_sequential(source, info: SourceInfo, model: str, progress: Progres
 
 def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
            progress: Progress | None = None, sample_fps: float | None = None, wall: bool = False,
-           frame_rate: float | None = None, for_timing: bool = False) -> Recording:
+           frame_rate: float | None = None, for_timing: bool = False, posture: str | None = None) -> Recording:
     """Estimate every frame of a video, image or folder once and return the recording.
 
     Video files use ``workers`` processes on contiguous spans (default: both cores); ``sample_fps``
@@ -450,7 +461,9 @@ def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = N
     ends before its index says, with ``meta["error"]`` saying how much was read. ``wall`` also finds
     the wall line and the back's gap to it in every frame (for wall exercises such as the wall sit).
     ``frame_rate``: images per second of a folder of images. ``for_timing``: refuse, before any
-    work, a source that is a single picture (nothing to time).
+    work, a source that is a single picture (nothing to time). ``posture``: the exercise's start
+    posture (``"upright"`` / ``"lying"``), which a front end may hand down so that, among several
+    people, the one in it is chosen (see :mod:`formcheck.pose.litert.choose`).
     """
     path = Path(spec)
     if is_recording_path(path):
@@ -459,9 +472,10 @@ def record(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = N
     if for_timing:
         _refuse_single_picture(path, source.info.frame_count)
     if isinstance(source, VideoFileSource):
-        result = _estimate_video_parallel(path, model, workers or default_workers(), progress, sample_fps, wall)
+        result = _estimate_video_parallel(path, model, workers or default_workers(), progress, sample_fps, wall,
+                                          posture)
     else:
-        result = _estimate_sequential(source, source.info, model, progress, wall)
+        result = _estimate_sequential(source, source.info, model, progress, wall, posture)
     if not result.frames:
         if not result.complete and result.error is None:
             raise KeyboardInterrupt  # stopped before the first frame: nothing to keep
@@ -496,10 +510,10 @@ def _refuse_single_picture(path: Path, frame_count: int | None) -> None:
 
 def load_poses(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None = None,
                progress: Progress | None = None, sample_fps: float | None = None, wall: bool = False,
-               frame_rate: float | None = None, for_timing: bool = False) -> Recording:
+               frame_rate: float | None = None, for_timing: bool = False, posture: str | None = None) -> Recording:
     """Raw landmarks of a recording (read instantly) or of a video/image source (estimated now).
 
-    ``frame_rate`` and ``for_timing`` as for :func:`record`.
+    ``frame_rate``, ``for_timing`` and ``posture`` as for :func:`record`.
     """
     if is_recording_path(spec):
         if frame_rate is not None:
@@ -508,7 +522,7 @@ def load_poses(spec: str | Path, model: str = DEFAULT_MODEL, workers: int | None
         recording = load_recording(spec)
     else:
         recording = record(spec, model=model, workers=workers, progress=progress, sample_fps=sample_fps,
-                           wall=wall, frame_rate=frame_rate, for_timing=for_timing)
+                           wall=wall, frame_rate=frame_rate, for_timing=for_timing, posture=posture)
     if for_timing:
         # Also a video whose header promised more frames than decode, and a recording of a picture.
         _refuse_single_picture(Path(spec), len(recording))

@@ -37,6 +37,8 @@ class PoseFrame:
             visibility gate removed (NaN elsewhere). Not a measurement: it may only confirm or
             doubt an assumption about a hidden landmark (see ``other_hidden`` in the exercise
             schema), which makes a check pass or say cannot-see, never fail.
+        assisted: another person's hands were on this person's body (LiteRT's look for other people,
+            :mod:`formcheck.pose.litert.assist`): a frame that must never count as a valid hold.
     """
 
     t_s: float
@@ -47,6 +49,7 @@ class PoseFrame:
     image_wh: tuple[int, int]
     missing: np.ndarray = field(default=None)  # type: ignore[assignment]
     unsure_xy_norm: np.ndarray | None = None
+    assisted: bool = False
 
     def __post_init__(self) -> None:
         n = NUM_LANDMARKS
@@ -58,6 +61,7 @@ class PoseFrame:
         object.__setattr__(self, "t_s", float(self.t_s))
         object.__setattr__(self, "index", int(self.index))
         object.__setattr__(self, "image_wh", (w, h))
+        object.__setattr__(self, "assisted", bool(self.assisted))
         xyz = _as_array("xyz_norm", self.xyz_norm, (n, 3), np.float32)
         vis = _as_array("visibility", self.visibility, (n,), np.float32)
         world = _as_array("world_m", self.world_m, (n, 3), np.float32)
@@ -112,6 +116,7 @@ class PoseFrame:
         fields = dict(
             t_s=self.t_s, index=self.index, xyz_norm=self.xyz_norm, visibility=self.visibility,
             world_m=self.world_m, image_wh=self.image_wh, missing=self.missing, unsure_xy_norm=self.unsure_xy_norm,
+            assisted=self.assisted,
         )
         fields.update(changes)
         return PoseFrame(**fields)

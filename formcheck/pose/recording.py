@@ -16,6 +16,8 @@ key             dtype, shape        meaning
 ``xyz_norm``    float32 ``(N,33,3)`` raw normalized landmarks (``NaN`` when not detected)
 ``visibility``  float32 ``(N,33)``  raw visibility (0 when not detected)
 ``world_m``     float32 ``(N,33,3)`` world landmarks in metres (``NaN`` when not detected)
+``assisted``    bool ``(N,)``       optional: another person's hands on the exerciser
+                                    (absent in older recordings: read as all false)
 ==============  ==================  =====================================================
 
 Landmarks are stored raw — before the visibility gate and smoothing — so a recording replayed
@@ -104,7 +106,9 @@ def others_in_view_meta(others_seen_t_s: list[float]) -> dict:
     """Meta keys for another person in view: ``other_person_s`` (seconds of the clip in which the
     detector, looking every ``LOOK_FOR_OTHERS_S``, saw someone besides the exerciser) and
     ``other_person_first_s`` (when first, or ``None``)."""
-    return {"other_person_s": round(len(others_seen_t_s) * LOOK_FOR_OTHERS_S, 2),
+    # Looks come more often while someone is close (every 0.25 s): each LOOK_FOR_OTHERS_S of video counts once.
+    looked = {int(t // LOOK_FOR_OTHERS_S + 1e-9) for t in others_seen_t_s}
+    return {"other_person_s": round(len(looked) * LOOK_FOR_OTHERS_S, 2),
             "other_person_first_s": others_seen_t_s[0] if others_seen_t_s else None}
 
 
@@ -129,7 +133,7 @@ def _stack(frames: Sequence[PoseFrame]) -> dict[str, np.ndarray]:
             "t_s": np.zeros(0, np.float64), "index": np.zeros(0, np.int32), "detected": np.zeros(0, bool),
             "xyz_norm": np.zeros((0, NUM_LANDMARKS, 3), np.float32),
             "visibility": np.zeros((0, NUM_LANDMARKS), np.float32),
-            "world_m": np.zeros((0, NUM_LANDMARKS, 3), np.float32),
+            "world_m": np.zeros((0, NUM_LANDMARKS, 3), np.float32), "assisted": np.zeros(0, bool),
         }
     return {
         "t_s": np.array([f.t_s for f in frames], np.float64),
@@ -138,6 +142,7 @@ def _stack(frames: Sequence[PoseFrame]) -> dict[str, np.ndarray]:
         "xyz_norm": np.stack([f.xyz_norm for f in frames]).astype(np.float32),
         "visibility": np.stack([f.visibility for f in frames]).astype(np.float32),
         "world_m": np.stack([f.world_m for f in frames]).astype(np.float32),
+        "assisted": np.array([f.assisted for f in frames], bool),
     }
 
 
@@ -174,6 +179,8 @@ def load_recording(path: str | Path) -> Recording:
                 raise RecordingError(f"{path}: recording is missing fields {', '.join(missing_keys)}")
             meta = json.loads(str(data["meta_json"]))
             arrays = {k: data[k] for k in _KEYS[3:]}
+            if "assisted" in data.files:
+                arrays["assisted"] = data["assisted"]
             wall_arrays = {k: data[k] for k in data.files if k.startswith("wall_")}
     except RecordingError:
         raise
@@ -188,7 +195,9 @@ def load_recording(path: str | Path) -> Recording:
 def _frames_from_arrays(a: dict[str, np.ndarray], image_wh: tuple[int, int]) -> Iterator[PoseFrame]:
     all_missing = np.ones(NUM_LANDMARKS, bool)
     none_missing = np.zeros(NUM_LANDMARKS, bool)
+    assisted = a.get("assisted", np.zeros(len(a["t_s"]), bool))
     for i in range(len(a["t_s"])):
         detected = bool(a["detected"][i])
         yield PoseFrame(float(a["t_s"][i]), int(a["index"][i]), a["xyz_norm"][i], a["visibility"][i],
-                        a["world_m"][i], image_wh, none_missing if detected else all_missing)
+                        a["world_m"][i], image_wh, none_missing if detected else all_missing,
+                        assisted=bool(assisted[i]))

@@ -27,8 +27,15 @@ from ai_edge_litert.interpreter import Interpreter
 
 from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
-from formcheck.pose.landmarks import NUM_LANDMARKS
-from formcheck.pose.litert.choose import LOOK_FOR_OTHERS_S, choose_person, others_in_view
+from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.pose.litert.assist import boxes_overlap, hands_on_body, similar_size
+from formcheck.pose.litert.choose import (
+    LOOK_FOR_OTHERS_S,
+    POSTURES,
+    choose_person,
+    other_people,
+    tilt_from_vertical_deg,
+)
 from formcheck.pose.litert.detector import (
     DETECTOR_INPUT_PX,
     MIN_SCORE,
@@ -54,8 +61,12 @@ from formcheck.pose.models import BUNDLED_MODELS, detector_model_path, landmark_
 from formcheck.sources.media import VideoFrame, fit_width
 
 LANDMARK_MODELS = tuple(BUNDLED_MODELS)  # lite, full, heavy
-# Detector keypoints used for the ROI (PoseDetectionToRoi: rotation_vector_start/end_keypoint_index 0, 1).
-KP_HIP_CENTRE, KP_SCALE = 0, 1
+# Detector keypoints used for the ROI (PoseDetectionToRoi: rotation_vector_start/end_keypoint_index 0, 1);
+# the third lies on the upper body (between the shoulders and the face).
+KP_HIP_CENTRE, KP_SCALE, KP_UPPER = 0, 1, 2
+# While another person overlaps the exerciser, look this often (a hand put on and taken off is seen
+# within a quarter second rather than half).
+CLOSE_LOOK_S = 0.25
 
 
 def body_box_px(centre_px: np.ndarray, scale_px: np.ndarray) -> np.ndarray:
@@ -203,6 +214,19 @@ class LiteRTEstimator:
         self.others_in_view = 0
         self.others_seen_t_s: list[float] = []
         self._last_look_t_s: float | None = None
+        # Another person's hands on the exerciser at the last look, and the times of the looks that saw it.
+        self.assisted = False
+        self.assisted_seen_t_s: list[float] = []
+        self._someone_close = False
+        # The exercise's start posture, when a front end knows it (see prefer_posture).
+        self.posture: str | None = None
+
+    def prefer_posture(self, posture: str | None) -> None:
+        """At a fresh detection, prefer people in ``posture`` (``"upright"``, ``"lying"``; ``None``: no
+        preference) over the largest and most central (see :func:`.choose.choose_person`)."""
+        if posture is not None and posture not in POSTURES:
+            raise ValueError(f"posture must be one of {', '.join(POSTURES)} or None, got {posture!r}")
+        self.posture = posture
 
     def estimate(self, frame: VideoFrame) -> PoseFrame:
         h, w = frame.rgb.shape[:2]
@@ -214,12 +238,13 @@ class LiteRTEstimator:
         xyz_image, visibility, world_m = found
         aux_px = xyz_image[[AUX_CENTRE, AUX_SCALE], :2] * np.array((w, h), np.float64)
         self.followed_box_px = body_box_px(aux_px[None, 0], aux_px[None, 1])[0]
-        self._look_for_others(frame)
         if self.segmentation:
             self.last_mask = smooth_mask(self._mask(roi, (w, h)), self.last_mask)
+        # After the mask: a look may run the landmark model on someone else's crop.
+        self._look_for_others(frame, xyz_image[:NUM_BODY, :2] * np.array((w, h), np.float64))
         self._roi = self._next_roi(xyz_image, (w, h))
         return PoseFrame(frame.t_s, frame.index, xyz_image[:NUM_BODY], visibility[:NUM_BODY], world_m,
-                         (w, h), np.zeros(NUM_LANDMARKS, bool))
+                         (w, h), np.zeros(NUM_LANDMARKS, bool), assisted=self.assisted)
 
     def detect(self, rgb: np.ndarray) -> Roi | None:
         """ROI of the exerciser in ``rgb`` (HxWx3 uint8, see :func:`.choose.choose_person`), or ``None``
@@ -228,7 +253,8 @@ class LiteRTEstimator:
         self.detections_run += 1
         if not len(boxes_px):
             return None
-        chosen = choose_person(boxes_px, (rgb.shape[1], rgb.shape[0]), self.followed_box_px)
+        tilts = tilt_from_vertical_deg(kps_px[:, KP_HIP_CENTRE], kps_px[:, KP_SCALE])
+        chosen = choose_person(boxes_px, (rgb.shape[1], rgb.shape[0]), self.followed_box_px, tilts, self.posture)
         return roi_from_keypoints(kps_px[chosen, KP_HIP_CENTRE], kps_px[chosen, KP_SCALE])
 
     def people(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -248,16 +274,42 @@ class LiteRTEstimator:
         kps_px = (dets.keypoints - 0.5) * box.size_px + np.array([box.cx_px, box.cy_px])
         return body_box_px(kps_px[:, KP_HIP_CENTRE], kps_px[:, KP_SCALE]), kps_px
 
-    def _look_for_others(self, frame: VideoFrame) -> None:
-        """Every ``LOOK_FOR_OTHERS_S`` of video, run the detector to see whether anyone besides the
-        exerciser is in view (``others_in_view``); the times it saw someone go to ``others_seen_t_s``."""
-        if self._last_look_t_s is not None and abs(frame.t_s - self._last_look_t_s) < LOOK_FOR_OTHERS_S - 1e-6:
+    def _look_for_others(self, frame: VideoFrame, body_px: np.ndarray) -> None:
+        """Every ``LOOK_FOR_OTHERS_S`` of video (every ``CLOSE_LOOK_S`` while someone overlaps the
+        exerciser), run the detector to see whether anyone besides the exerciser is in view
+        (``others_in_view``; the times it saw someone go to ``others_seen_t_s``) and whether someone has
+        their hands on the exerciser (``assisted``, kept until the next look; see :mod:`.assist`).
+        ``body_px``: the exerciser's ``(33, 2)`` landmark pixels in this frame."""
+        every_s = CLOSE_LOOK_S if self._someone_close else LOOK_FOR_OTHERS_S
+        if self._last_look_t_s is not None and abs(frame.t_s - self._last_look_t_s) < every_s - 1e-6:
             return
         self._last_look_t_s = frame.t_s
-        boxes_px, _ = self.people(frame.rgb)
-        self.others_in_view = others_in_view(boxes_px, self.followed_box_px)
+        boxes_px, kps_px = self.people(frame.rgb)
+        shoulders_px = body_px[[Landmark.left_shoulder, Landmark.right_shoulder]].mean(axis=0)
+        others = other_people(boxes_px, self.followed_box_px, kps_px[:, KP_UPPER], shoulders_px)
+        self.others_in_view = len(others)
         if self.others_in_view:
             self.others_seen_t_s.append(frame.t_s)
+        self.assisted = self._someone_close = False
+        seen = np.isfinite(body_px).all(axis=1)
+        if not seen.any():
+            return
+        outline = np.concatenate([body_px[seen].min(axis=0), body_px[seen].max(axis=0)])
+        exerciser_size = float(np.max(self.followed_box_px[2:] - self.followed_box_px[:2]))
+        for k in others:
+            if not boxes_overlap(boxes_px[k], outline):
+                continue
+            self._someone_close = True
+            if not similar_size(float(np.max(boxes_px[k, 2:] - boxes_px[k, :2])), exerciser_size):
+                continue
+            found = self._landmarks(frame.rgb, roi_from_keypoints(kps_px[k, KP_HIP_CENTRE], kps_px[k, KP_SCALE]))
+            if found is None:
+                continue
+            helper_px = found[0][:NUM_BODY, :2] * np.array(frame.rgb.shape[1::-1], np.float64)
+            if hands_on_body(helper_px, found[1][:NUM_BODY], body_px, found[2]):
+                self.assisted = True
+                self.assisted_seen_t_s.append(frame.t_s)
+                return
 
     def _landmarks(self, rgb: np.ndarray, roi: Roi) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(xyz normalized to the image (39, 3), visibility (39,), world metres (33, 3)), or ``None`` without a pose."""
@@ -314,6 +366,7 @@ class LiteRTEstimator:
         """Stop tracking: the next frame runs the detector (e.g. after a seek), which picks up the person
         followed so far (``followed_box_px``) if it sees them."""
         self._roi = None
+        self.assisted = False
         self.last_mask = None
         if self._aux_filter is not None:
             self._aux_filter.reset()
