@@ -97,6 +97,7 @@ class FrameRow:
     values: dict[str, float | None]
     cue: str | None
     unseen: tuple[str, ...] = ()  # checks that could not be measured while the person was in position
+    variant: str | None = None  # the exercise's variant performed (Evaluation.variant)
 
 
 @dataclass
@@ -115,6 +116,7 @@ class Score:
     check_cues: dict[str, str] = field(default_factory=dict)  # check id -> its cue, for reports
     # Both-sides exercises only (bird dog named without a side): each side's reps and valid time.
     sides: dict[str, SideFigures] | None = None
+    variant_titles: dict[str, str] = field(default_factory=dict)  # the exercise's variants: name -> title
 
     @property
     def balance(self) -> tuple[str | None, float] | None:
@@ -220,7 +222,8 @@ class Scorer:
         unseen = evaluation.unseen if evaluation.in_position else ()
         self.rows.append(FrameRow(pose.t_s, state, evaluation.failing,
                                   {r.id: r.value for r in evaluation.results},
-                                  ASSISTED_CUE if state is FrameState.ASSISTED else evaluation.cue, unseen))
+                                  ASSISTED_CUE if state is FrameState.ASSISTED else evaluation.cue, unseen,
+                                  evaluation.variant))
         return ScoredFrame(pose, evaluation, state, snapshot, wall, rep_snapshot)
 
     def _judge_one(self, pose: PoseFrame, context: EvalContext) -> tuple[Evaluation, FrameState, RepSnapshot | None]:
@@ -297,6 +300,7 @@ class Scorer:
             rep_target=(spec.min_count, spec.max_count) if spec is not None else None,
             check_cues=cues,
             sides=sides,
+            variant_titles={v.name: v.title for v in self.exercise.variants},
         )
 
 

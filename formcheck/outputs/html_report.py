@@ -16,6 +16,7 @@ import numpy as np
 
 from formcheck.judge.scoring import Score
 from formcheck.outputs.overlay import format_clock
+from formcheck.outputs.variants import variant_text
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:980px;margin:2em auto;
@@ -109,6 +110,9 @@ def write_html(score: Score, source: str, path: str | Path, timeline_png: Path |
         + (f", {escape(str(score.view.get('side')))} side to the camera" if score.view.get("side") else "")
         + "</p>",
     ]
+    performed = variant_text(score)
+    if performed is not None:
+        parts.append(f"<p class='sub'>Done as: {escape(performed)}</p>")
     if not score.complete:
         parts.append("<p class='note'>This session was interrupted: the report covers the part that was "
                      "processed.</p>")

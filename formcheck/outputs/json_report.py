@@ -8,6 +8,7 @@ from pathlib import Path
 from formcheck import __version__
 from formcheck.atomic import atomic_open
 from formcheck.judge.scoring import Score
+from formcheck.outputs.variants import main_variant, variant_seconds
 
 SCHEMA_VERSION = 1
 
@@ -56,10 +57,14 @@ def report_dict(score: Score, source: str, model: str | None = None, other_perso
                 "longest_hold_s": _r(f.longest_hold_s)} for s, f in score.sides.items()},
         "balance": None if score.balance is None else {
             "weaker": score.balance[0], "ratio": _r(score.balance[1]), "text": score.sides_text()},
+        # The exercise's variant done longest (a straight-arm plank), null for the exercise as such,
+        # and the seconds done (valid or at fault) as each ("" = as such); null without variants.
+        "variant": main_variant(score),
+        "variant_s": None if (seconds := variant_seconds(score)) is None else {k: _r(v) for k, v in seconds.items()},
         "view": score.view,
         "state_s": {k: _r(v) for k, v in score.state_seconds().items()},
         "frames": [{"t_s": _r(r.t_s), "state": r.state.value, "failing": list(r.failing), "unseen": list(r.unseen),
-                    "values": {k: _r(v, 4) for k, v in r.values.items()}} for r in score.frames],
+                    "values": {k: _r(v, 4) for k, v in r.values.items()}, "variant": r.variant} for r in score.frames],
     }
 
 

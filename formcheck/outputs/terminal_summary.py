@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from formcheck.judge.scoring import Score
+from formcheck.outputs.variants import variant_text
 
 
 def score_rows(score: Score) -> list[tuple[str, str]]:
@@ -15,6 +16,9 @@ def score_rows(score: Score) -> list[tuple[str, str]]:
     if score.reps is not None:
         rows.append(("reps", score.reps_text()))
         rows += [("rep fault", f"{cue} ({n} of {len(score.reps)} reps)") for _, cue, n in score.rep_faults()]
+    performed = variant_text(score)
+    if performed is not None:
+        rows.append(("done as", performed))
     sides = score.sides_text()
     if sides is not None:
         rows.append(("sides", sides))

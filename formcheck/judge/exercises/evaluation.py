@@ -92,6 +92,9 @@ class Evaluation:
     # (check id, reading) pairs. They are left out of ``results`` (nothing to judge them against, and
     # no reason to call the frame unseen), but their readings start the person's reference.
     unreferenced: tuple[tuple[str, float], ...] = ()
+    # The exercise's variant performed (``[[variants]]`` name, e.g. "straight_arm"), judged with its
+    # own limits; None for the exercise as such, or while not in position.
+    variant: str | None = None
 
     @property
     def failing(self) -> tuple[str, ...]:

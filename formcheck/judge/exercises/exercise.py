@@ -61,6 +61,24 @@ class CheckInfo:
 
 
 @dataclass(frozen=True)
+class VariantInfo:
+    """A variant as declared (``[[variants]]``): its name, title and the thresholds it puts in force
+    in place of the exercise's own (by the name of the threshold replaced)."""
+
+    name: str
+    title: str
+    about: str
+    thresholds: Mapping[str, Threshold]
+
+
+@dataclass(frozen=True)
+class _CompiledVariant:
+    name: str
+    when: tuple[CompiledCondition, ...]
+    checks: tuple[CompiledCondition, ...]  # the exercise's checks with the variant's limits
+
+
+@dataclass(frozen=True)
 class _Compiled:
     required: tuple[Landmark, ...]
     forward: tuple[Landmark, Landmark] | None
@@ -68,6 +86,7 @@ class _Compiled:
     checks: tuple[CompiledCondition, ...]
     phases: tuple[tuple[str, tuple[CompiledCondition, ...]], ...]
     safety: frozenset[str]  # ids of the safety checks
+    variants: tuple[_CompiledVariant, ...] = ()
 
 
 class Exercise:
@@ -100,6 +119,9 @@ class Exercise:
             )
             for c in spec.checks
         )
+        self.variants: tuple[VariantInfo, ...] = tuple(
+            VariantInfo(v.name, v.title, v.about, {old: self.thresholds[new] for old, new in v.thresholds.items()})
+            for v in spec.variants)
         self._view_limit = self.thresholds[spec.view.width_ratio].value
         # Only exercises that read a hidden far side's unsure position pay for converting them.
         self._reads_unsure = any(getattr(c, "other_hidden", None) == "unsure" for c in self.spec.all_conditions())
@@ -134,9 +156,13 @@ class Exercise:
     def _compile(self, side: Side, values: Mapping[str, float]) -> _Compiled:
         spec = self.spec
 
-        def comp(conds) -> tuple[CompiledCondition, ...]:
-            return tuple(compile_condition(c, side, values) for c in conds)
+        def comp(conds, limits: Mapping[str, float] = values) -> tuple[CompiledCondition, ...]:
+            return tuple(compile_condition(c, side, limits) for c in conds)
 
+        variants = tuple(
+            _CompiledVariant(v.name, comp(v.when),
+                             comp(spec.checks, {**values, **{old: values[new] for old, new in v.thresholds.items()}}))
+            for v in spec.variants)
         return _Compiled(
             required=tuple(dict.fromkeys(resolve(r, side) for r in spec.required_landmarks)),
             forward=(resolve(spec.forward[0], side), resolve(spec.forward[1], side)) if spec.forward else None,
@@ -144,6 +170,7 @@ class Exercise:
             checks=comp(spec.checks),
             phases=tuple((p.name, comp(p.conditions)) for p in spec.reps.phases) if spec.reps else (),
             safety=frozenset(spec.safety_checks),
+            variants=variants,
         )
 
     def evaluate(self, frame: PoseFrame, context: EvalContext | None = None, side: Side | None = None) -> Evaluation:
@@ -192,9 +219,13 @@ class Exercise:
         phase = None
         if in_position:
             phase = next((name for name, conds in comp.phases if all(_phase_holds(c, scene) for c in conds)), None)
+        # The variant performed: the first whose conditions are all seen and met; a variant that
+        # cannot be told (a hidden wrist) is judged as the exercise itself, never by a guess.
+        variant = next((v for v in comp.variants if all(_holds(c, scene) for c in v.when)), None) \
+            if in_position else None
         references = (context.references if context is not None else None) or {}
         results, unreferenced = [], []
-        for c in comp.checks:
+        for c in (variant.checks if variant is not None else comp.checks):
             if (c.spec.during and phase not in c.spec.during) or not _applies(c, scene):
                 continue
             result = self._result(c, scene, view_ok, view_cue, references.get(c.spec.id or ""),
@@ -209,6 +240,7 @@ class Exercise:
             exercise=self.name, in_position=in_position, view_ok=view_ok,
             side=side if self.both_sides else (facing if self.view == "side" else None), view_cue=view_cue,
             entry_cue=self.spec.entry.cue, results=tuple(results), phase=phase, unreferenced=tuple(unreferenced),
+            variant=variant.name if variant is not None else None,
         )
 
     @staticmethod

@@ -102,6 +102,24 @@ class RepSpec(StrictModel):
         return self
 
 
+class VariantSpec(StrictModel):
+    """A way of doing the exercise that people do, named in the report and perhaps judged with limits of its own,
+    told apart frame by frame by conditions (a plank on straight arms rather than on the forearms).
+
+    While every ``when`` condition is seen and met (and the person is in position), the checks use
+    the thresholds ``thresholds`` names in place of the exercise's own (none: judged alike, only
+    named); everything else is judged as for the exercise itself. The variant performed is named in
+    each frame's record and the report.
+    """
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="id written in reports, e.g. straight_arm")
+    title: str = Field(min_length=1, description="what the report calls it, e.g. 'straight-arm plank'")
+    about: str = Field(min_length=1, description="what it is and why it has limits of its own")
+    when: tuple[Condition, ...] = Field(min_length=1, description="conditions that tell the variant apart")
+    # check threshold -> the threshold used in its place while the variant is performed
+    thresholds: dict[str, ThresholdName] = Field(default_factory=dict)
+
+
 class ExerciseFile(StrictModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str = Field(min_length=1)
@@ -122,6 +140,8 @@ class ExerciseFile(StrictModel):
     safety_checks: tuple[str, ...] = Field(min_length=1, description="ids of the checks that must be seen to count")
     hold: HoldSpec | None = None
     reps: RepSpec | None = None
+    # Tried in order; the first whose conditions hold is the frame's variant, else the exercise itself.
+    variants: tuple[VariantSpec, ...] = ()
     thresholds: dict[str, ThresholdDecl]
 
     @model_validator(mode="after")
@@ -212,11 +232,41 @@ class ExerciseFile(StrictModel):
             if all(c.met_if_unseen for c in phase.conditions):
                 raise ValueError(f"reps.phases {phase.name!r}: every condition is met_if_unseen, so the phase would "
                                  "be entered on nothing seen; expected at least one condition without it")
+        self._check_variants()
         self._check_threshold_refs()
         needs_forward = any(getattr(c, "axis", None) == "forward" for c in self.all_conditions())
         if needs_forward and self.forward is None:
             raise ValueError("a check measures 'forward', so the exercise needs forward = [from, to]")
         return self
+
+    def _check_variants(self) -> None:
+        names = [v.name for v in self.variants]
+        limits = {n for c in self.checks for n in c.threshold_names()}
+        for i, variant in enumerate(self.variants):
+            where = f"variants[{i}] ({variant.name!r})"
+            if variant.name in names[:i]:
+                raise ValueError(f"{where}: the name {variant.name!r} is used twice; expected each variant once")
+            for j, cond in enumerate(variant.when):
+                for field in ("id", "cue", "relative_to"):
+                    if getattr(cond, field) is not None:
+                        raise ValueError(f"{where}.when[{j}]: a variant's condition only tells the variant apart; "
+                                         f"expected no {field!r}, got {field} = {getattr(cond, field)!r}")
+                if cond.during or cond.reach or cond.met_if_unseen:
+                    raise ValueError(f"{where}.when[{j}]: a variant's condition is judged on every frame in "
+                                     "position and must be seen; expected no 'during', 'reach' or 'met_if_unseen'")
+            for old, new in variant.thresholds.items():
+                if old not in limits:
+                    raise ValueError(f"{where}.thresholds: {old!r} is not a limit of any check; expected one of "
+                                     f"{sorted(limits)}")
+                if new == old:
+                    raise ValueError(f"{where}.thresholds.{old}: expected another threshold in its place, got itself")
+                old_t, new_t = self.thresholds.get(old), self.thresholds.get(new)
+                if new_t is None:
+                    raise ValueError(f"{where}.thresholds.{old}: names threshold {new!r}, which is not declared in "
+                                     f"[thresholds] (declared: {sorted(self.thresholds)})")
+                if old_t is not None and old_t.unit != new_t.unit:
+                    raise ValueError(f"{where}.thresholds.{old}: expected a threshold in {old_t.unit!r} like "
+                                     f"{old!r}, got {new!r} in {new_t.unit!r}")
 
     def _plain_conditions(self):
         """(where, condition) for entry conditions and rep-phase conditions (not checks)."""
@@ -232,6 +282,8 @@ class ExerciseFile(StrictModel):
         if self.reps:
             for phase in self.reps.phases:
                 yield from phase.conditions
+        for variant in self.variants:
+            yield from variant.when
 
     def _check_threshold_refs(self) -> None:
         declared = self.thresholds
@@ -253,9 +305,11 @@ class ExerciseFile(StrictModel):
                     raise ValueError(f"{where} measures in {cond.unit!r} but threshold {name!r} is "
                                      f"declared in {decl.unit!r}")
         used = {self.view.width_ratio} | {n for c in self.all_conditions() for n in c.threshold_names()}
+        used |= {n for v in self.variants for n in v.thresholds.values()}
         unused = [name for name in declared if name not in used]
         if unused:
             fields = ", ".join(f"thresholds.{name}" for name in unused)
             raise ValueError(f"{fields}: unused threshold (no check or condition names it in 'min' or 'max', "
-                             "nor view.width_ratio); expected every declared threshold to be used: use it, "
+                             "nor view.width_ratio, nor a variant's thresholds); expected every declared threshold "
+                             "to be used: use it, "
                              "or remove it here and from the calibration file")

@@ -206,6 +206,12 @@ def _limit_pairs(spec: ExerciseFile) -> Iterator[tuple[str, str, str]]:
                     what = (f"{low_who} limits its {low.kind} both ways" if low is high
                             else f"{low_who} and {high_who} limit the same {low.kind}")
                     yield low.min, high.max, what
+                    # A variant's limits stand in for the exercise's own while it is performed.
+                    for variant in spec.variants:
+                        swap = variant.thresholds
+                        if low.min in swap or high.max in swap:
+                            yield (swap.get(low.min, low.min), swap.get(high.max, high.max),
+                                   f"{what} (variant {variant.name!r})")
 
 
 def check_limit_order(spec: ExerciseFile, thresholds: dict[str, Threshold]) -> None:
