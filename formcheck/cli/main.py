@@ -31,6 +31,7 @@ COMMANDS = {
     "calibrate": "formcheck.cli.calibrate:calibrate",
     "batch": "formcheck.cli.batch:batch_command",
     "studio": "formcheck.cli.studio:studio",
+    "models": "formcheck.cli.models:models_command",
 }
 
 

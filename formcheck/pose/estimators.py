@@ -25,9 +25,11 @@ from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS
 from formcheck.pose.litert import LiteRTEstimator
+from formcheck.pose.litert.int8 import built_int8_model
 from formcheck.pose.models import (
     BUNDLED_MODELS,
     DEFAULT_MODEL,
+    LITERT_INT8_MODEL,
     LITERT_MODEL,
     SCORE_MODEL,
     PoseEstimator,
@@ -174,7 +176,8 @@ class TaskEstimator:
 def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
                    segmentation: bool = False, mask_max_width: int | None = None) -> PoseEstimator:
     """``"full"`` / ``"lite"`` / ``"heavy"`` name a bundled model, ``"litert"`` runs the bundled full
-    model directly with LiteRT; anything ending in ``.task`` is a file.
+    model directly with LiteRT, ``"litert-int8"`` its int8 build (``formcheck models build``);
+    anything ending in ``.task`` is a file.
 
     ``segmentation`` also computes the person's mask (``estimator.last_mask``), which the wall
     stage needs; it costs about as much again as the pose itself, so only wall exercises ask.
@@ -183,6 +186,9 @@ def make_estimator(model: str = DEFAULT_MODEL, static_images: bool = False,
     """
     if model == LITERT_MODEL:
         return LiteRTEstimator(threads=1, segmentation=segmentation, mask_max_width=mask_max_width)
+    if model == LITERT_INT8_MODEL:
+        return LiteRTEstimator(threads=1, model=built_int8_model(), segmentation=segmentation,
+                               mask_max_width=mask_max_width)
     if model.endswith(".task") or os.sep in model or "/" in model:
         if segmentation:
             raise ModelError("the wall checks need a segmentation mask, which only the bundled models "

@@ -31,6 +31,9 @@ DEFAULT_MODEL = "full"
 # there; record runs a second process), and a second thread then only adds contention
 # (live at 640x480 30 fps: 2 frames dropped of 390 with one thread, 7 with two).
 LITERT_MODEL = "litert"
+# The same pipeline with the int8 landmark model that `formcheck models build` derives and caches
+# (formcheck.pose.litert.int8): usable only once built.
+LITERT_INT8_MODEL = "litert-int8"
 # The pose model score, live and batch use unless told, for every exercise: the same landmarks and
 # hold times as "full" with less CPU and half the memory; for exercises with a wall it keeps the
 # model's person mask for the wall stage. ("full" stays the default of `formcheck record`.)
@@ -51,7 +54,7 @@ def releases_gil(model: str) -> bool:
     """Whether ``model``'s estimator spends its time outside the GIL, so that estimators in threads
     of one process use every core. True of LiteRT (its ``invoke`` and the OpenCV crop release it,
     and the Python around them is ~1 ms a frame); MediaPipe's graph is kept to processes."""
-    return model == LITERT_MODEL
+    return model in (LITERT_MODEL, LITERT_INT8_MODEL)
 
 
 def mediapipe_modules_dir() -> Path:
