@@ -3,6 +3,7 @@
 import numpy as np
 
 from formcheck.pose.litert.choose import (
+    back_to_exerciser,
     central_size_score,
     choose_person,
     other_people,
@@ -83,3 +84,14 @@ def test_a_second_body_at_the_same_hips_with_its_upper_body_elsewhere_is_another
     uppers = np.array([[300.0, 240.0], [500.0, 60.0]])
     assert list(other_people(boxes, exerciser, uppers, np.array([310.0, 250.0]))) == [1]
     assert list(other_people(boxes, exerciser)) == []  # without the upper points: one person
+
+
+def test_the_crop_carried_off_by_a_passer_by_goes_back_to_the_person_at_the_spot():
+    anchor = np.array(CENTRE_BIG, float)  # where the exerciser has been (size 400)
+    carried = np.array([550, 50, 950, 450], float)  # the crop went 200 px right with a walker: 0.5 sizes
+    boxes = np.array([[560, 50, 940, 450], [355, 55, 645, 445]], float)
+    assert back_to_exerciser(boxes, carried, anchor) == 1
+    # Still on the spot, or nobody else at it, or only one person found: nothing to go back to.
+    assert back_to_exerciser(boxes, np.array([360, 50, 660, 450], float), anchor) is None
+    assert back_to_exerciser(np.array([[560, 50, 940, 450], [0, 0, 100, 150]], float), carried, anchor) is None
+    assert back_to_exerciser(boxes[:1], carried, anchor) is None

@@ -38,6 +38,8 @@ OTHER_PERSON_MIN_DISTANCE = 0.5
 # person (measured: 0.01-0.02 on the rendered kneeling-helper scene and the pexels trainer clip; the helper
 # kneeling behind the plank 0.35-0.37, the trainer standing beside 0.78-0.89).
 SAME_UPPER_MAX = 0.25
+# The person followed is taken to have been carried off when this many box sizes from the anchor.
+ANCHOR_DRIFT = 0.3
 # How often (seconds of video) the detector looks for people besides the exerciser while tracking: one
 # detector run (~5 ms) per look; a second person standing by for a few seconds is seen either way.
 LOOK_FOR_OTHERS_S = 0.5
@@ -126,6 +128,26 @@ def other_people(boxes_px: np.ndarray, exerciser_px: np.ndarray, uppers_px: np.n
         upper_off = np.hypot(*(np.asarray(uppers_px, float) - exerciser_upper_px).T) / _size(exerciser_px)
         same &= upper_off <= SAME_UPPER_MAX
     return np.flatnonzero(~same)
+
+
+def back_to_exerciser(boxes_px: np.ndarray, followed_px: np.ndarray, anchor_px: np.ndarray) -> int | None:
+    """Index of the box to return to when the crop was carried off by a passer-by, else ``None``.
+
+    ``anchor_px`` is where the exerciser has been lately (the box followed, averaged over seconds). An
+    exercise is done on the spot, so when the person followed has drifted more than ``ANCHOR_DRIFT``
+    box sizes from there while the detector finds somebody else at least twice as near to it, the crop
+    went with the passer-by (the landmark model follows whoever fills its crop) and the one at the
+    spot is the exerciser."""
+    if len(boxes_px) < 2:
+        return None
+    drift = distance_to(followed_px[None], anchor_px)[0]
+    if drift <= ANCHOR_DRIFT:
+        return None
+    near_anchor = distance_to(boxes_px, anchor_px)
+    k = int(np.argmin(near_anchor))
+    if near_anchor[k] > 0.5 * drift or distance_to(boxes_px[k:k + 1], followed_px)[0] <= 0.5 * drift:
+        return None
+    return k
 
 
 def others_in_view(boxes_px: np.ndarray, exerciser_px: np.ndarray, uppers_px: np.ndarray | None = None,

@@ -10,7 +10,10 @@ The two ``.tflite`` models shipped in the ``mediapipe==0.10.21`` wheel run direc
 3. pose flag >= 0.5 -> the two auxiliary landmarks give the next frame's ROI; otherwise detect again.
 
 Every ``LOOK_FOR_OTHERS_S`` of video the detector also runs while tracking, to notice another person in
-view (``others_in_view``, ``others_seen_t_s``); it never changes whom the landmarks follow.
+view (``others_in_view``, ``others_seen_t_s``) and whether their hands are on the exerciser (``assisted``,
+:mod:`.assist`). It changes whom the landmarks follow only to return to the exerciser when a passer-by
+carried the crop off (the person followed drifted from where the exerciser has been while somebody is
+found there: :func:`.choose.back_to_exerciser`, or the landmark model finds them at that spot).
 
 No smoothing: formcheck smooths later with the real timestamps.
 """
@@ -30,9 +33,13 @@ from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
 from formcheck.pose.litert.assist import boxes_overlap, hands_on_body, similar_size
 from formcheck.pose.litert.choose import (
+    ANCHOR_DRIFT,
     LOOK_FOR_OTHERS_S,
+    OTHER_PERSON_MIN_DISTANCE,
     POSTURES,
+    back_to_exerciser,
     choose_person,
+    distance_to,
     other_people,
     tilt_from_vertical_deg,
 )
@@ -67,6 +74,8 @@ KP_HIP_CENTRE, KP_SCALE, KP_UPPER = 0, 1, 2
 # While another person overlaps the exerciser, look this often (a hand put on and taken off is seen
 # within a quarter second rather than half).
 CLOSE_LOOK_S = 0.25
+# How slowly the anchor (where the exerciser has been) follows the person tracked, seconds.
+ANCHOR_S = 3.0
 
 
 def body_box_px(centre_px: np.ndarray, scale_px: np.ndarray) -> np.ndarray:
@@ -218,6 +227,9 @@ class LiteRTEstimator:
         self.assisted = False
         self.assisted_seen_t_s: list[float] = []
         self._someone_close = False
+        self._anchor_px: np.ndarray | None = None
+        self._anchor_aux: np.ndarray | None = None
+        self._anchor_t_s: float | None = None
         # The exercise's start posture, when a front end knows it (see prefer_posture).
         self.posture: str | None = None
 
@@ -238,11 +250,12 @@ class LiteRTEstimator:
         xyz_image, visibility, world_m = found
         aux_px = xyz_image[[AUX_CENTRE, AUX_SCALE], :2] * np.array((w, h), np.float64)
         self.followed_box_px = body_box_px(aux_px[None, 0], aux_px[None, 1])[0]
+        self._update_anchor(frame.t_s, aux_px)
         if self.segmentation:
             self.last_mask = smooth_mask(self._mask(roi, (w, h)), self.last_mask)
         # After the mask: a look may run the landmark model on someone else's crop.
-        self._look_for_others(frame, xyz_image[:NUM_BODY, :2] * np.array((w, h), np.float64))
-        self._roi = self._next_roi(xyz_image, (w, h))
+        back = self._look_for_others(frame, xyz_image[:NUM_BODY, :2] * np.array((w, h), np.float64))
+        self._roi = back if back is not None else self._next_roi(xyz_image, (w, h))
         return PoseFrame(frame.t_s, frame.index, xyz_image[:NUM_BODY], visibility[:NUM_BODY], world_m,
                          (w, h), np.zeros(NUM_LANDMARKS, bool), assisted=self.assisted)
 
@@ -274,17 +287,62 @@ class LiteRTEstimator:
         kps_px = (dets.keypoints - 0.5) * box.size_px + np.array([box.cx_px, box.cy_px])
         return body_box_px(kps_px[:, KP_HIP_CENTRE], kps_px[:, KP_SCALE]), kps_px
 
-    def _look_for_others(self, frame: VideoFrame, body_px: np.ndarray) -> None:
+    def _update_anchor(self, t_s: float, aux_px: np.ndarray) -> None:
+        """Move the anchor (where the exerciser has been lately: hip centre and scale point) toward the
+        person followed now, with a time constant of ``ANCHOR_S``: a person exercising on the spot keeps
+        it under them, a passer-by who carried the crop off leaves it behind."""
+        if self._anchor_aux is None or self._anchor_t_s is None or t_s < self._anchor_t_s:
+            self._anchor_aux = aux_px.copy()
+        else:
+            weight = 1.0 - float(np.exp(-(t_s - self._anchor_t_s) / ANCHOR_S))
+            self._anchor_aux = self._anchor_aux + weight * (aux_px - self._anchor_aux)
+        self._anchor_t_s = t_s
+        self._anchor_px = body_box_px(self._anchor_aux[None, 0], self._anchor_aux[None, 1])[0]
+
+    def _at_anchor(self, rgb: np.ndarray) -> Roi | None:
+        """When the detector misses them: the landmark model run on the anchor's crop, and the next
+        frame's ROI if it finds a person whose hips are still at the anchor (``None`` otherwise)."""
+        roi = roi_from_keypoints(self._anchor_aux[0], self._anchor_aux[1])
+        found = self._landmarks(rgb, roi)
+        if found is None:
+            return None
+        aux = found[0][[AUX_CENTRE, AUX_SCALE], :2] * np.array(rgb.shape[1::-1], np.float64)
+        box = body_box_px(aux[None, 0], aux[None, 1])
+        if distance_to(box, self._anchor_px)[0] > ANCHOR_DRIFT or \
+                distance_to(box, self.followed_box_px)[0] <= OTHER_PERSON_MIN_DISTANCE:
+            return None
+        self.followed_box_px = box[0]
+        return roi_from_keypoints(aux[0], aux[1])
+
+    def _look_for_others(self, frame: VideoFrame, body_px: np.ndarray) -> Roi | None:
         """Every ``LOOK_FOR_OTHERS_S`` of video (every ``CLOSE_LOOK_S`` while someone overlaps the
         exerciser), run the detector to see whether anyone besides the exerciser is in view
         (``others_in_view``; the times it saw someone go to ``others_seen_t_s``) and whether someone has
         their hands on the exerciser (``assisted``, kept until the next look; see :mod:`.assist`).
-        ``body_px``: the exerciser's ``(33, 2)`` landmark pixels in this frame."""
-        every_s = CLOSE_LOOK_S if self._someone_close else LOOK_FOR_OTHERS_S
+        ``body_px``: the exerciser's ``(33, 2)`` landmark pixels in this frame.
+
+        Returns the next frame's ROI when the crop was carried off by someone passing close (see
+        :func:`.choose.back_to_exerciser`), else ``None``."""
+        drifting = self._anchor_px is not None and \
+            distance_to(self.followed_box_px[None], self._anchor_px)[0] > ANCHOR_DRIFT
+        every_s = CLOSE_LOOK_S if self._someone_close or drifting else LOOK_FOR_OTHERS_S
         if self._last_look_t_s is not None and abs(frame.t_s - self._last_look_t_s) < every_s - 1e-6:
-            return
+            return None
         self._last_look_t_s = frame.t_s
         boxes_px, kps_px = self.people(frame.rgb)
+        if drifting:
+            k = back_to_exerciser(boxes_px, self.followed_box_px, self._anchor_px)
+            back = None
+            if k is not None:
+                self.followed_box_px = boxes_px[k]
+                back = roi_from_keypoints(kps_px[k, KP_HIP_CENTRE], kps_px[k, KP_SCALE])
+            elif self.others_seen_t_s and frame.t_s - self.others_seen_t_s[-1] <= ANCHOR_S:
+                # Someone else was about: the exerciser may be hidden from the detector behind them.
+                back = self._at_anchor(frame.rgb)
+            if back is not None:
+                if self._aux_filter is not None:
+                    self._aux_filter.reset()
+                return back
         shoulders_px = body_px[[Landmark.left_shoulder, Landmark.right_shoulder]].mean(axis=0)
         others = other_people(boxes_px, self.followed_box_px, kps_px[:, KP_UPPER], shoulders_px)
         self.others_in_view = len(others)
@@ -293,7 +351,7 @@ class LiteRTEstimator:
         self.assisted = self._someone_close = False
         seen = np.isfinite(body_px).all(axis=1)
         if not seen.any():
-            return
+            return None
         outline = np.concatenate([body_px[seen].min(axis=0), body_px[seen].max(axis=0)])
         exerciser_size = float(np.max(self.followed_box_px[2:] - self.followed_box_px[:2]))
         for k in others:
@@ -309,7 +367,8 @@ class LiteRTEstimator:
             if hands_on_body(helper_px, found[1][:NUM_BODY], body_px, found[2]):
                 self.assisted = True
                 self.assisted_seen_t_s.append(frame.t_s)
-                return
+                return None
+        return None
 
     def _landmarks(self, rgb: np.ndarray, roi: Roi) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(xyz normalized to the image (39, 3), visibility (39,), world metres (33, 3)), or ``None`` without a pose."""
