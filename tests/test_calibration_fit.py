@@ -71,3 +71,37 @@ def test_unknown_label_letters_and_checks_are_refused(shared_data, tmp_path):
     m = Measured("x", np.zeros(1), np.ones(1, bool), np.ones(1, bool), np.ones(1, bool), {}, None, "")
     with pytest.raises(FormcheckError, match="label l is neither"):
         clip_data(m, [(0.0, 1.0, "c"), (1.0, 2.0, "l")], "x.mp4", LabelMap(frozenset("c"), {"h": "hips_too_high"}), 0.5)
+
+
+def test_a_variant_limit_is_fitted_on_the_frames_done_as_that_variant():
+    # Two made-up clips of planks, each half on the forearms (good at 0.05 above the line, piked at
+    # 0.20) and half on straight arms (good at 0.22, piked at 0.37): the forearm limit must come out
+    # between 0.05 and 0.20 from the forearm frames alone, the straight-arm limit between 0.22 and
+    # 0.37. Pooled, no one limit separates them (a good straight-arm frame reads above a forearm pike).
+    import numpy as np
+
+    from formcheck.calibrate.fit import ClipData, LabelMap, _pool, fit_exercise
+    from formcheck.calibrate.measure import Measured
+    from formcheck.calibrate.roc import best_threshold
+
+    def clip(name: str) -> ClipData:
+        variant = np.array(["", "", "straight_arm", "straight_arm"] * 25, dtype=object)
+        labels = np.array(["c", "h"] * 50, dtype=object)
+        hips = np.where(variant == "", 0.05, 0.22) + np.where(labels == "h", 0.15, 0.0)
+        n = hips.size
+        values = {"hips_too_high": hips, "hips_too_low": hips, "elbows_under_shoulders": np.full(n, 10.0)}
+        measured = Measured(name, np.arange(n) / 10, np.ones(n, bool), np.ones(n, bool), np.ones(n, bool), values,
+                            None, "", variant=variant)
+        return ClipData(name, measured, labels)
+
+    clips, labels = [clip("a.mp4"), clip("b.mp4")], LabelMap(good=frozenset("c"), faults={"h": "hips_too_high"})
+    result = fit_exercise(load_exercise("forearm_plank"), clips, labels)
+    fitted = {r.threshold: r for r in result.thresholds}
+    forearm, straight = fitted["hip_above_line_max"], fitted["straight_arm_hip_above_line_max"]
+    assert (forearm.fit.n_good, forearm.fit.n_fault) == (50, 50)
+    assert (straight.fit.n_good, straight.fit.n_fault) == (50, 50)
+    assert 0.05 <= forearm.value < 0.20 and forearm.fit.balanced_accuracy == 1.0
+    assert 0.22 <= straight.value < 0.37 and straight.fit.balanced_accuracy == 1.0
+    assert straight.cv_ba == 1.0 and straight.cv_folds == 2
+    good, fault = _pool(clips, "hips_too_high", "max", labels, False, frozenset({"", "straight_arm"}))
+    assert best_threshold(good, fault).balanced_accuracy < 0.9

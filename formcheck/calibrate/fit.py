@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from formcheck.calibrate.measure import Measured, check_thresholds
+from formcheck.calibrate.measure import Measured, limits_in_force
 from formcheck.calibrate.roc import Roc, ThresholdFit, balanced_accuracy, best_threshold, f1_score, roc_curve
 from formcheck.errors import FormcheckError
 from formcheck.judge.exercises import Exercise
@@ -131,9 +131,13 @@ def _to_value(score_threshold: float, side: str) -> float:
     return score_threshold if side == "max" else -score_threshold
 
 
-def _classes(clip: ClipData, check: str, side: str, labels: LabelMap) -> tuple[np.ndarray, np.ndarray]:
+def _classes(clip: ClipData, check: str, side: str, labels: LabelMap,
+             variants: frozenset[str] = frozenset({""})) -> tuple[np.ndarray, np.ndarray]:
+    """Good and faulty frames of ``check`` judged with the threshold being fitted: those done as one
+    of ``variants`` (a straight-arm plank's frames fit its own limit, not the forearm plank's)."""
     v = clip.measured.values[check]
-    use = clip.measured.in_position & np.isfinite(v)
+    done_as = clip.measured.variant if clip.measured.variant is not None else np.full(v.shape, "", dtype=object)
+    use = clip.measured.in_position & np.isfinite(v) & np.isin(done_as, list(variants))
     good = use & np.isin(clip.labels, list(labels.good))
     fault = use & np.isin(clip.labels, list(labels.check_letters(check)))
     return _oriented(v[good], side), _oriented(v[fault], side)
@@ -147,10 +151,11 @@ def _two_sided_split(good: np.ndarray, fault: np.ndarray, side: str, two_sided: 
     return fault[fault > np.median(good)]
 
 
-def _pool(clips: list[ClipData], check: str, side: str, labels: LabelMap, two_sided: bool):
+def _pool(clips: list[ClipData], check: str, side: str, labels: LabelMap, two_sided: bool,
+          variants: frozenset[str] = frozenset({""})):
     goods, faults = [], []
     for c in clips:
-        g, f = _classes(c, check, side, labels)
+        g, f = _classes(c, check, side, labels, variants)
         goods.append(g)
         faults.append(_two_sided_split(g, f, side, two_sided))
     return np.concatenate(goods) if goods else np.array([]), np.concatenate(faults) if faults else np.array([])
@@ -161,14 +166,14 @@ def _clip_score(score: float, side: str, bounds: tuple[float, float]) -> float:
 
 
 def cross_validate(clips: list[ClipData], check: str, side: str, labels: LabelMap, two_sided: bool,
-                   bounds: tuple[float, float]) -> tuple[float | None, int]:
+                   bounds: tuple[float, float], variants: frozenset[str] = frozenset({""})) -> tuple[float | None, int]:
     """Leave-one-clip-out: fit on every clip but one, flag the held-out clip's frames with that
     threshold; balanced accuracy over all held-out frames pooled (a clip holds one label only, so
     per-clip balanced accuracy is mostly undefined). Folds whose training clips lack a class are left out."""
     held_good, held_fault, folds = [], [], 0
     for i, out in enumerate(clips):
-        g_train, f_train = _pool(clips[:i] + clips[i + 1:], check, side, labels, two_sided)
-        g_test, f_test = _pool([out], check, side, labels, two_sided)
+        g_train, f_train = _pool(clips[:i] + clips[i + 1:], check, side, labels, two_sided, variants)
+        g_test, f_test = _pool([out], check, side, labels, two_sided, variants)
         if g_train.size == 0 or f_train.size == 0 or g_test.size + f_test.size == 0:
             continue
         t = _clip_score(best_threshold(g_train, f_train).threshold, side, bounds)
@@ -186,28 +191,31 @@ def cross_validate(clips: list[ClipData], check: str, side: str, labels: LabelMa
 
 
 def fit_exercise(exercise: Exercise, clips: list[ClipData], labels: LabelMap) -> FitResult:
-    """Fit every threshold that a check with labelled faults uses; report the rest as not fitted."""
+    """Fit every threshold that a check with labelled faults uses, a variant's on the frames done as
+    that variant and the exercise's own on the others; report the rest as not fitted."""
     known = {c.id for c in exercise.checks}
     unknown = sorted(set(labels.faults.values()) - known)
     if unknown:
         raise FormcheckError(f"exercise {exercise.name!r} has no check {', '.join(map(repr, unknown))} "
                              f"(checks: {', '.join(sorted(known))})")
     sides_of: dict[str, set[str]] = defaultdict(set)
-    for cid, side, _ in check_thresholds(exercise):
+    for cid, side, _, _ in limits_in_force(exercise):
         sides_of[cid].add(side)
     results = []
-    for cid, side, t in check_thresholds(exercise):
+    for cid, side, t, variants in limits_in_force(exercise):
         base = dict(threshold=t.name, check=cid, side=side, unit=t.unit, current=t.value, bounds=t.bounds)
         if not labels.check_letters(cid):
             results.append(ThresholdResult(**base, value=None, raw=None, fit=None, current_ba=None, cv_ba=None,
                                            cv_folds=0, reason="no label letter names this check's fault"))
             continue
         two_sided = len(sides_of[cid]) == 2
-        good, fault = _pool(clips, cid, side, labels, two_sided)
+        good, fault = _pool(clips, cid, side, labels, two_sided, variants)
         if good.size == 0 or fault.size == 0:
             results.append(ThresholdResult(**base, value=None, raw=None, fit=None, current_ba=None, cv_ba=None,
                                            cv_folds=0, reason=f"no {'good' if good.size == 0 else 'faulty'} "
-                                                              f"frames in position with a measured value"))
+                                                              f"frames in position with a measured value"
+                                                              + ("" if "" in variants else
+                                                                 f" done as {', '.join(sorted(variants))}")))
             continue
         fit = best_threshold(good, fault)
         raw = _to_value(fit.threshold, side)
@@ -217,7 +225,7 @@ def fit_exercise(exercise: Exercise, clips: list[ClipData], labels: LabelMap) ->
             fit = ThresholdFit(s, balanced_accuracy(good, fault, s), f1_score(good, fault, s),
                                float(np.mean(fault > s)), float(np.mean(good > s)), fit.n_good, fit.n_fault)
         cur = _oriented(np.array([t.value]), side)[0]
-        cv_ba, folds = cross_validate(clips, cid, side, labels, two_sided, t.bounds)
+        cv_ba, folds = cross_validate(clips, cid, side, labels, two_sided, t.bounds, variants)
         results.append(ThresholdResult(**base, value=value, raw=raw, fit=fit,
                                        current_ba=balanced_accuracy(good, fault, cur), cv_ba=cv_ba,
                                        cv_folds=folds, roc=roc_curve(good, fault)))

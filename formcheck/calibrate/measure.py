@@ -29,6 +29,8 @@ class Measured:
     values: dict[str, np.ndarray]  # check id -> value per frame
     view_cue: str | None  # the most frequent reason the view was wrong, if it ever was
     entry_cue: str
+    # The exercise's variant each frame was judged as ("" = the exercise as such); None: not recorded.
+    variant: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.t_s.size)
@@ -46,7 +48,7 @@ def measure_frames(frames: Iterable[PoseFrame], exercise: Exercise, source: str 
     conditions see the same motion stage)."""
     scorer = Scorer(exercise)
     ids = [c.id for c in exercise.checks]
-    t, det, view, pos = [], [], [], []
+    t, det, view, pos, variant = [], [], [], [], []
     vals: dict[str, list[float]] = {i: [] for i in ids}
     cues: Counter[str] = Counter()
     for pose in frames:
@@ -55,6 +57,7 @@ def measure_frames(frames: Iterable[PoseFrame], exercise: Exercise, source: str 
         det.append(pose.detected)
         view.append(pose.detected and ev.view_ok)
         pos.append(pose.detected and ev.in_position)
+        variant.append(ev.variant or "")
         if pose.detected and not ev.view_ok and ev.view_cue:
             cues[ev.view_cue] += 1
         got = {r.id: r.value for r in ev.results}
@@ -64,7 +67,8 @@ def measure_frames(frames: Iterable[PoseFrame], exercise: Exercise, source: str 
     return Measured(source=source, t_s=np.asarray(t, float), detected=np.asarray(det, bool),
                     view_ok=np.asarray(view, bool), in_position=np.asarray(pos, bool),
                     values={i: np.asarray(v, float) for i, v in vals.items()},
-                    view_cue=cues.most_common(1)[0][0] if cues else None, entry_cue=exercise.spec.entry.cue)
+                    view_cue=cues.most_common(1)[0][0] if cues else None, entry_cue=exercise.spec.entry.cue,
+                    variant=np.asarray(variant, dtype=object))
 
 
 def measure_recording(source: str | Path, exercise: Exercise, model: str = "full") -> Measured:
@@ -82,4 +86,24 @@ def check_thresholds(exercise: Exercise) -> list[tuple[str, str, Threshold]]:
             if t is not None and t.name not in seen:
                 seen.add(t.name)
                 out.append((c.id, side, t))
+    return out
+
+
+def limits_in_force(exercise: Exercise) -> list[tuple[str, str, Threshold, frozenset[str]]]:
+    """``(check id, "min"|"max", threshold, variants)`` for every limit a check uses, the exercise's
+    own (:func:`check_thresholds`) and then each variant's in their place: ``variants`` are the frame
+    variants (``Measured.variant``, ``""`` = as such) judged with that threshold."""
+    variants = exercise.variants
+    out = []
+    for cid, side, t in check_thresholds(exercise):
+        out.append((cid, side, t, frozenset({""} | {v.name for v in variants if t.name not in v.thresholds})))
+    seen = {t.name for _, _, t, _ in out}
+    for v in variants:
+        for cid, side, t in check_thresholds(exercise):
+            replaced = v.thresholds.get(t.name)
+            if replaced is not None and replaced.name not in seen:
+                seen.add(replaced.name)
+                users = frozenset(w.name for w in variants if (got := w.thresholds.get(t.name)) is not None
+                                  and got.name == replaced.name)
+                out.append((cid, side, replaced, users))
     return out
