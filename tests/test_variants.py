@@ -149,3 +149,15 @@ def test_the_side_plank_names_its_straight_arm_variant_with_the_same_limits():
     (variant,) = side_plank.variants
     assert variant.name == "straight_arm" and variant.title == "straight-arm side plank"
     assert dict(variant.thresholds) == {}
+
+
+def test_explain_names_each_variant_and_the_limits_it_puts_in_force():
+    from click.testing import CliRunner
+
+    from formcheck.cli.exercises import explain_command
+
+    out = CliRunner().invoke(explain_command, ["plank"], env={"COLUMNS": "200"}).output
+    assert "Variant straight_arm (straight-arm (high) plank)" in out
+    assert "instead of hip_above_line_max  straight_arm_hip_above_line_max = 0.155" in out
+    out = CliRunner().invoke(explain_command, ["side plank"], env={"COLUMNS": "200"}).output
+    assert "Variant straight_arm (straight-arm side plank)" in out and "as above (named in the report)" in out

@@ -77,6 +77,11 @@ def explain_command(exercise: str, profile: str | None) -> None:
         _print_fields(console, [("measures", f"{c.kind} of {', '.join(c.refs)}{during}"), ("pass when", limits),
                                 ("in force from", "; ".join(provenance(t) for t in used)),
                                 ("threshold source", "; ".join(t.source for t in used))])
+    for v in ex.variants:
+        # A variant is judged with its own limits in place of some above: say which, and from where.
+        console.print(f"\n[bold]Variant {escape(v.name)}[/bold] ({escape(v.title)}): {escape(v.about)}")
+        _print_fields(console, [(f"instead of {old}", f"{t.name} = {t.value:g} ({provenance(t)}): {t.source}")
+                                for old, t in v.thresholds.items()] or [("limits", "as above (named in the report)")])
     _print_other_thresholds(console, ex)
 
 
