@@ -37,29 +37,40 @@ def shared_data() -> Path:
     return root
 
 
+def _run_dir(tmp_path_factory) -> Path:
+    """A folder every test process of this run shares: the tests run in parallel workers
+    (pytest-xdist), each with its own tmp folder under one run folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def recorded(shared_data: Path, tmp_path_factory):
     """``recorded("videos/plank/posture-004.mp4") -> Path`` of its landmark recording, made once per run
-    by the project's own ``formcheck record`` code path and shared by every test that needs it."""
+    by the project's own ``formcheck record`` code path and shared by every test that needs it, in
+    whichever worker: the first to ask estimates under a lock, the others wait and read its file."""
+    from filelock import FileLock
+
     from formcheck.pose.estimate import record
     from formcheck.pose.recording import save_recording
 
-    cache_dir = tmp_path_factory.mktemp("recordings")
-    made: dict[str, Path] = {}
+    cache_dir = _run_dir(tmp_path_factory) / "recordings"
+    cache_dir.mkdir(exist_ok=True)
 
     def get(relative: str, wall: bool = False, model: str = "full", sample_fps: float | None = None) -> Path:
         """``wall=True`` also runs the wall stage (for wall exercises); ``model`` as ``formcheck record``
         takes it (``litert`` is what ``score`` uses without a wall, and about twice as fast here);
         ``sample_fps`` as ``formcheck score --fps`` (for long holds where full rate adds nothing)."""
-        key = (relative, wall, model, sample_fps)
-        if key not in made:
-            video = shared_data / relative
-            stem = (relative.replace("/", "__").rsplit(".", 1)[0] + ("__wall" if wall else "") + f"__{model}"
-                    + (f"__{sample_fps:g}fps" if sample_fps else ""))
-            out = cache_dir / (stem + ".poses.npz")
-            save_recording(record(video, model=model, wall=wall, sample_fps=sample_fps), out)
-            made[key] = out
-        return made[key]
+        stem = (relative.replace("/", "__").rsplit(".", 1)[0] + ("__wall" if wall else "") + f"__{model}"
+                + (f"__{sample_fps:g}fps" if sample_fps else ""))
+        out = cache_dir / (stem + ".poses.npz")
+        with FileLock(str(out) + ".lock"):
+            if not out.exists():
+                # Written under another name and renamed, so no reader ever sees half a file.
+                part = out.with_name(stem + ".part.poses.npz")
+                save_recording(record(shared_data / relative, model=model, wall=wall, sample_fps=sample_fps), part)
+                part.replace(out)
+        return out
 
     return get
 
