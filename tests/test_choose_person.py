@@ -95,3 +95,11 @@ def test_the_crop_carried_off_by_a_passer_by_goes_back_to_the_person_at_the_spot
     assert back_to_exerciser(boxes, np.array([360, 50, 660, 450], float), anchor) is None
     assert back_to_exerciser(np.array([[560, 50, 940, 450], [0, 0, 100, 150]], float), carried, anchor) is None
     assert back_to_exerciser(boxes[:1], carried, anchor) is None
+
+
+def test_continuity_with_two_people_at_the_same_spot_takes_the_one_in_the_posture():
+    boxes = np.array([[350, 50, 650, 450], [340, 60, 660, 460]], float)  # helper upright, exerciser lying
+    previous = np.array([345, 55, 655, 455], float)
+    tilts = np.array([2.0, 88.0])
+    assert choose_person(boxes, IMAGE_WH, previous_px=previous, tilts_deg=tilts, posture="lying") == 1
+    assert choose_person(boxes, IMAGE_WH, previous_px=previous, tilts_deg=tilts, posture="upright") == 0

@@ -152,7 +152,7 @@ def test_a_walker_behind_is_seen_but_never_assists(scenes, tmp_path):
 @pytest.mark.xfail(strict=True, reason="a walker passing between the camera and a squatting exerciser takes the "
                    "tracked crop with them for a moment: the landmark model follows whoever fills its crop, and "
                    "the return to the person who stayed in place (choose.back_to_exerciser) comes only once the "
-                   "crop has drifted 0.3 body sizes from where the exerciser was (9 of 60 frames on seed 3, 18 "
+                   "crop has drifted 0.3 body sizes from where the exerciser was (11 of 60 frames on seed 3, 18 "
                    "before the return was added)")
 def test_score_never_follows_a_walker_passing_in_front(scenes, tmp_path):
     video, truth = scenes("bodyweight_squat", "walk_in_front", 3)

@@ -11,7 +11,10 @@ someone else (a trainer beside). The spans run at once, so none can be handed th
 person before it starts; instead they are re-linked afterwards (:func:`_relink_spans`): when a
 span's first pose is not the person at the previous span's last pose (hip centres farther apart
 than half that person's size), the span is estimated again, told to follow the previous person's
-box (LiteRT's ``follow``). A clip with one person is never estimated twice.
+box (LiteRT's ``follow``). When somebody else was seen near a span's start, a passer-by may have taken
+its fresh detection while crossing the exerciser, so the start is also estimated again by a tracker that
+began earlier on the exerciser (:func:`_with_history`), and kept where the two disagree. A clip with one
+person is never estimated twice.
 """
 
 from __future__ import annotations
@@ -296,7 +299,7 @@ def _estimate_video_parallel(path: Path, model: str, workers: int, progress: Pro
     with one_opencv_thread(threads):
         result = _collect_spans(spans, len(chunks), path, info, progress, wall)
     if result.complete and threads and not wall:
-        result.frames = _relink_spans(result.frames, chunks, path, model, sample_fps, posture)
+        result.frames = _relink_spans(result.frames, chunks, path, model, sample_fps, posture, result.others_seen_t_s)
     return result
 
 
@@ -317,10 +320,15 @@ def _has_pose(frame: PoseFrame) -> bool:
 
 
 def _relink_spans(frames: list[PoseFrame], chunks: list[tuple[float, float | None]], path: Path, model: str,
-                  sample_fps: float | None, posture: str | None = None) -> list[PoseFrame]:
+                  sample_fps: float | None, posture: str | None = None,
+                  others_seen_t_s: list[float] | None = None) -> list[PoseFrame]:
     """``frames`` with every span that starts on another person than the previous span ended on
-    estimated again, following the previous span's person (see the module docstring)."""
+    estimated again, following the previous span's person (see the module docstring); with somebody
+    else seen near a span's start (``others_seen_t_s``), its first seconds are estimated again with the
+    tracker's history (:func:`_with_history`)."""
     for start_s, end_s in chunks[1:]:
+        if others_seen_t_s and any(abs(t - start_s) <= HISTORY_S + AGREE_AFTER_S for t in others_seen_t_s):
+            frames = _with_history(frames, start_s, end_s, path, model, sample_fps, posture)
         before = [f for f in frames if f.t_s < start_s - 1e-6 and _has_pose(f)]
         inside = [f for f in frames if f.t_s >= start_s - 1e-6 and (end_s is None or f.t_s < end_s - 1e-6)]
         first = next((f for f in inside if _has_pose(f)), None)
@@ -340,6 +348,72 @@ def _relink_spans(frames: list[PoseFrame], chunks: list[tuple[float, float | Non
         kept = {id(f) for f in inside}
         frames = sorted([f for f in frames if id(f) not in kept] + again, key=lambda f: f.t_s)
     return frames
+
+
+# With someone else about near a span's start, a person passing the exerciser just then can take the span's
+# fresh detection (a walker crossing in front); the tracker follows the exerciser through such a crossing
+# when it has seen them before it (LiteRTEstimator's anchor). So the span's start is estimated again from
+# HISTORY_S earlier, until it agrees with the span's own estimate (AGREE_AFTER_S in, or later); where the two
+# followed the same person throughout, the span's own estimate is kept.
+HISTORY_S = 2.0
+AGREE_AFTER_S = 3.0
+# Two estimates of a frame agree when their hip centres are this close, in body-box sizes.
+AGREE_DISTANCE = 0.1
+
+
+def _with_history(frames: list[PoseFrame], start_s: float, end_s: float | None, path: Path, model: str,
+                  sample_fps: float | None, posture: str | None) -> list[PoseFrame]:
+    """``frames`` with the span from ``start_s`` estimated again by a tracker that starts ``HISTORY_S``
+    earlier on the person followed then, until (from ``AGREE_AFTER_S`` in) both estimates agree."""
+    history_s = max(0.0, start_s - HISTORY_S)
+    seed = [f for f in frames if f.t_s <= history_s + 1e-6 and _has_pose(f)]
+    inside = {round(f.t_s, 6): f for f in frames if f.t_s >= start_s - 1e-6 and (end_s is None or f.t_s < end_s - 1e-6)}
+    if not seed or not inside:
+        return frames
+    stage = _stage(model, posture)
+    again: list[PoseFrame] = []
+    try:
+        _start_on(stage.estimator, seed[-1])
+        for frame in VideoFileSource(path, seed[-1].t_s, end_s, sample_fps, threaded_decode=False):
+            pose = stage.update(frame)[0]
+            if frame.t_s < start_s - 1e-6:
+                continue
+            again.append(pose)
+            own = inside.get(round(frame.t_s, 6))
+            if frame.t_s >= start_s + AGREE_AFTER_S - 1e-6 and own is not None and _same_person(pose, own):
+                break
+    finally:
+        stage.close()
+    if all(_same_person(f, inside[round(f.t_s, 6)]) for f in again if round(f.t_s, 6) in inside):
+        return frames  # the same person all along: the span's own estimate stands
+    redone = {round(f.t_s, 6) for f in again}
+    return sorted([f for f in frames if round(f.t_s, 6) not in redone or f.t_s < start_s - 1e-6] + again,
+                  key=lambda f: f.t_s)
+
+
+def _start_on(estimator, pose: PoseFrame) -> None:
+    """Have ``estimator`` go on from ``pose``'s person: tracking their crop from the next frame on when it
+    can (LiteRT's ``track_from``; the crop's scale point is above the head, half the body's size from
+    the hip centre), else following their box at its next detection."""
+    box = _body_box_px(pose)
+    if not hasattr(estimator, "track_from"):
+        estimator.follow(box)
+        return
+    centre = _hip_centre_px(pose)
+    shoulders = pose.xy_px[[Landmark.left_shoulder, Landmark.right_shoulder]].mean(axis=0)
+    up = shoulders - centre
+    if not np.isfinite(up).all() or not np.hypot(*up) > 0:
+        estimator.follow(box)
+        return
+    estimator.track_from(centre, centre + up / np.hypot(*up) * (box[2] - box[0]) / 2.0)
+
+
+def _same_person(a: PoseFrame, b: PoseFrame) -> bool:
+    if not (_has_pose(a) and _has_pose(b)):
+        return not _has_pose(a) and not _has_pose(b)
+    box = _body_box_px(b)
+    size_px = float(np.max(box[2:] - box[:2]))
+    return float(np.hypot(*(_hip_centre_px(a) - _hip_centre_px(b)))) <= AGREE_DISTANCE * size_px
 
 
 def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: Progress | None,

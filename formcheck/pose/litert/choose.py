@@ -6,7 +6,8 @@ instead chooses, each time the detector runs:
 
 1. **continuity** — when a person has been followed before, the box whose centre is nearest the last
    box of that person (distance in units of that box's size), so a re-detection after a lost frame
-   or an occlusion picks the same person up again;
+   or an occlusion picks the same person up again; when several are that near (a helper kneeling by
+   someone lying has their hips at the same spot in the picture), the one in the posture hinted;
 2. otherwise, when the exercise's start posture is known (a ``posture`` hint: ``"upright"`` for a squat
    or a wall sit, ``"lying"`` for a plank, a bridge, a bird dog ...) and some of the people found are
    in it and some not, only those in it are considered: a helper kneeling upright beside someone in a
@@ -98,7 +99,13 @@ def choose_person(boxes_px: np.ndarray, image_wh: tuple[int, int], previous_px: 
     if len(boxes_px) == 1:
         return 0
     if previous_px is not None:
-        return int(np.argmin(distance_to(boxes_px, previous_px)))
+        away = distance_to(boxes_px, previous_px)
+        if posture is not None and tilts_deg is not None:
+            # Two people at the same spot (a helper kneeling by someone lying): the one in the posture.
+            near, fits = away <= OTHER_PERSON_MIN_DISTANCE, in_posture(tilts_deg, posture)
+            if (near & fits).any() and (near & ~fits).any():
+                away = np.where(near & fits, away, np.inf)
+        return int(np.argmin(away))
     candidates = np.arange(len(boxes_px))
     if posture is not None and tilts_deg is not None:
         fits = in_posture(tilts_deg, posture)

@@ -21,6 +21,8 @@ No smoothing: formcheck smooths later with the real timestamps.
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -155,6 +157,31 @@ def load_interpreter(path: Path, threads: int, prune: Callable[[tuple[int, ...]]
     return interpreter
 
 
+class _SharedDetector:
+    """The person detector's interpreter, one per process for each model file and thread count.
+
+    An interpreter holds about 28 MB (XNNPACK's packed weights and working memory), and the detector
+    runs only at a (re-)detection and every ``LOOK_FOR_OTHERS_S`` of video, so the estimators of a
+    clip's parallel spans share one rather than each loading its own; a call holds ``lock``, as an
+    interpreter runs one call at a time. It lives as long as an estimator uses it.
+    """
+
+    _alive: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+    _made = threading.Lock()
+
+    def __init__(self, path: Path, threads: int) -> None:
+        self.interpreter = load_interpreter(path, threads)
+        self.lock = threading.Lock()
+
+    @classmethod
+    def get(cls, path: Path, threads: int) -> _SharedDetector:
+        with cls._made:
+            shared = cls._alive.get((path, threads))
+            if shared is None:
+                shared = cls._alive[(path, threads)] = cls(path, threads)
+            return shared
+
+
 def _check_shapes(path: Path, interpreter, input_shape: tuple[int, ...], n_outputs: int) -> None:
     got = tuple(interpreter.get_input_details()[0]["shape"])
     outs = len(interpreter.get_output_details())
@@ -190,7 +217,8 @@ class LiteRTEstimator:
             self.name = f"litert:{landmark_path.name}"
         if detector is not None:
             detector_path = Path(detector)
-        self._detector = load_interpreter(detector_path, threads)
+        self._shared_detector = _SharedDetector.get(detector_path, threads)
+        self._detector = self._shared_detector.interpreter
         _check_shapes(detector_path, self._detector, (1, DETECTOR_INPUT_PX, DETECTOR_INPUT_PX, 3), 2)
         self.segmentation = segmentation
         self._landmarker = load_interpreter(landmark_path, threads, prune=None if segmentation else _is_segmentation)
@@ -278,10 +306,11 @@ class LiteRTEstimator:
         crop = warp_roi(rgb, box, DETECTOR_INPUT_PX, cv2.BORDER_CONSTANT)
         # ImageToTensorCalculator ``output_tensor_float_range {min: -1 max: 1}``; zero padding -> -1.
         tensor = np.multiply(crop[None], np.float32(2.0 / 255.0), dtype=np.float32) - np.float32(1.0)
-        self._detector.set_tensor(self._det_in, tensor)
-        self._detector.invoke()
-        raw_boxes = self._detector.get_tensor(self._det_boxes)[0]
-        raw_scores = self._detector.get_tensor(self._det_scores)[0, :, 0]
+        with self._shared_detector.lock:
+            self._detector.set_tensor(self._det_in, tensor)
+            self._detector.invoke()
+            raw_boxes = self._detector.get_tensor(self._det_boxes)[0]  # copies: safe once the lock is let go
+            raw_scores = self._detector.get_tensor(self._det_scores)[0, :, 0]
         dets = weighted_nms(decode_detections(raw_boxes, raw_scores, self._anchors, self._min_detection))
         # DetectionLetterboxRemovalCalculator: letterbox fractions -> image pixels.
         kps_px = (dets.keypoints - 0.5) * box.size_px + np.array([box.cx_px, box.cy_px])
@@ -415,6 +444,16 @@ class LiteRTEstimator:
             aux_px = self._aux_filter.update(aux_px, object_scale_px)
         return roi_from_keypoints(aux_px[0], aux_px[1])
 
+    def track_from(self, centre_px: np.ndarray, scale_px: np.ndarray) -> None:
+        """Track the person whose hip centre and scale point (above the head, as the detector's keypoints
+        and the auxiliary landmarks give them) were at ``centre_px``, ``scale_px`` in the previous frame:
+        the next frame starts from their crop, without the detector's choice."""
+        self.reset()
+        self._roi = roi_from_keypoints(np.asarray(centre_px, np.float64), np.asarray(scale_px, np.float64))
+        self.followed_box_px = body_box_px(np.asarray(centre_px, np.float64)[None],
+                                           np.asarray(scale_px, np.float64)[None])[0]
+        self._last_look_t_s = None
+
     def follow(self, box_px: np.ndarray | None) -> None:
         """Follow the person in ``box_px`` ((4,) xmin, ymin, xmax, ymax pixels) from the next detection on."""
         self.reset()
@@ -432,5 +471,5 @@ class LiteRTEstimator:
 
     def close(self) -> None:
         """Release both interpreters; the estimator cannot be used afterwards."""
-        self._detector = self._landmarker = None  # type: ignore[assignment]
+        self._detector = self._landmarker = self._shared_detector = None  # type: ignore[assignment]
         self._roi = None
