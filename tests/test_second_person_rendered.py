@@ -177,3 +177,22 @@ def test_live_follows_the_exerciser_and_says_the_helper_assisted(scenes, xvfb, t
     report = json.loads((tmp_path / "live" / "report.json").read_text())
     assert report["assisted_s"] > 0
     assert report["other_person_s"] > 0
+
+
+# -- batch ---------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_batch_follows_the_exerciser_and_counts_assisted_seconds(scenes, tmp_path):
+    from formcheck.batch import jobs_from_sources, run_batch
+    from tests.test_batch import InProcess
+
+    video, truth = scenes("forearm_plank", "kneel_assist", 1)
+    report = run_batch(jobs_from_sources([video], "forearm_plank"), tmp_path / "out", InProcess())
+    (row,) = report.rows
+    assert row["status"] == "scored"
+    folder = tmp_path / "out" / row["stem"]
+    (recording_file,) = folder.glob("*.poses.npz")
+    recording = load_recording(recording_file)
+    _, to_exerciser, to_other = _followed(recording.frames, truth)
+    assert (to_exerciser < to_other).all()
+    assert json.loads((folder / "report.json").read_text())["assisted_s"] > 0
