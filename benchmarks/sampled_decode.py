@@ -53,7 +53,7 @@ def _way(skip_unreferenced: bool, one_scaler: bool):
     """The current code, or one of the old ways of reading (see the module's docstring)."""
     for_stream, scaler = media._UnsampledSkipper.for_stream, media.VideoReformatter
     if not skip_unreferenced:
-        media._UnsampledSkipper.for_stream = classmethod(lambda cls, source: None)
+        media._UnsampledSkipper.for_stream = classmethod(lambda cls, source, stream: None)
     if not one_scaler:
         media.VideoReformatter = _ScalerPerFrame
     try:

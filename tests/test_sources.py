@@ -199,3 +199,31 @@ def test_a_read_converts_with_one_scaler_to_the_pixels_pyav_gives_frame_by_frame
     assert len(made) == 1
     assert len(got) == len(expected) == 12
     assert all(np.array_equal(a.rgb, b) for a, b in zip(got, expected))
+
+
+@pytest.mark.parametrize("options", [{}, {"sample_fps": 10}, {"start_s": 1.0, "end_s": 2.0}])
+def test_a_source_holds_no_open_file_or_decoder_outside_a_read(tmp_path, monkeypatch, options):
+    # A closed container's decoder keeps its pool of pictures until the stream object goes (~20 MB at
+    # 1080p): a span's wall warm-up, and the sources opened only for their info, held theirs all along.
+    import gc
+
+    path = write_video(tmp_path / "c.mp4", [i / 30 for i in range(90)], size_wh=(96, 64))
+    opened = []
+    real_open = av.open
+    monkeypatch.setattr(media.av, "open", lambda *a, **k: opened.append(real_open(*a, **k)) or opened[-1])
+
+    def held() -> list[int]:
+        # What refers to each container besides `opened` and the container's own streams.
+        return [sum(1 for r in gc.get_referrers(c) if r is not opened and not isinstance(r, av.stream.Stream))
+                for c in opened]
+
+    source = VideoFileSource(path, **options)
+    assert source.info.width == 96
+    assert opened and not any(held())
+    frames = iter(source)
+    next(frames)
+    assert any(held())  # the read's own container, while it reads
+    assert sum(1 for _ in frames) > 0
+    assert not any(held())
+    # The decoded pictures are the frames' own: nothing of the decoder is kept beside them.
+    assert all(not isinstance(v, (av.container.Container, av.stream.Stream)) for v in vars(source).values())

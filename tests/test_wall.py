@@ -298,3 +298,37 @@ def test_real_brick_wall_line_stays_put_while_the_person_sits_still(shared_data)
     xs = np.array([o.line[0][0] for o in hold])
     assert xs.max() - xs.min() < 0.03, (xs.min(), xs.max())
     assert max(o.lumbar_gap for o in hold) < 0.05
+
+
+def test_the_wall_stages_of_parallel_spans_share_one_person_detector_and_find_the_same_people(shared_data):
+    # A LiteRT interpreter holds ~28 MB, and a 1080p wall sit's two spans each loaded their own
+    # detector although it runs only at a (re-)detection and every 0.5 s of video.
+    import threading
+
+    from formcheck.pose.stage import PoseStage
+    from formcheck.sources.media import VideoFileSource
+
+    images = [next(iter(VideoFileSource(shared_data / "videos" / "wall-sit" / name, threaded_decode=False))).rgb
+              for name in ("afya-wall-sit-side.mp4", "atc-wall-sit-orbit.mp4")]
+    stages = [PoseStage("litert", wall=True) for _ in images]
+    try:
+        assert stages[0].estimator._detector is stages[1].estimator._detector
+        assert stages[0].estimator._landmarker is not stages[1].estimator._landmarker
+        alone = [stage.estimator.people(rgb) for stage, rgb in zip(stages, images)]
+        assert all(len(boxes) >= 1 for boxes, _ in alone)
+        together: list[list] = [[], []]
+
+        def detect(i: int) -> None:
+            for _ in range(15):
+                together[i].append(stages[i].estimator.people(images[i]))
+
+        threads = [threading.Thread(target=detect, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for i, (boxes, keypoints) in enumerate(alone):
+            assert all(np.array_equal(b, boxes) and np.array_equal(k, keypoints) for b, k in together[i])
+    finally:
+        for stage in stages:
+            stage.close()

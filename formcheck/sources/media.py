@@ -7,6 +7,8 @@ iterator interface and describes itself with :class:`SourceInfo`. Errors are rai
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import heapq
 import math
 import queue
@@ -100,35 +102,27 @@ class VideoFileSource:
         # FFmpeg scales and converts in one pass, far cheaper than decoding full size and resizing.
         self._max_height = max_height
         self._format = "bgr24" if bgr else "rgb24"
-        try:
-            self._container = av.open(str(self.path))
-        except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-            raise SourceError(f"{self.path}: not a readable video ({_first_line(exc)})") from None
-        if not self._container.streams.video:
-            self._container.close()
-            raise SourceError(f"{self.path}: contains no video stream")
-        self._stream = self._container.streams.video[0]
-        if threaded_decode:
-            # Frame-level threads let FFmpeg decode ahead while the pose model runs on another core.
-            self._stream.thread_type = "AUTO"
+        self._threaded_decode = threaded_decode
         # Scaler threads: 0 lets FFmpeg use every core, 1 keeps the conversion on this thread.
         self._convert_threads = 0 if threaded_decode else 1
-        tb = self._stream.time_base or Fraction(1, 1_000_000)
-        self._time_base = tb
-        self._start_pts = self._stream.start_time or 0
-        rate = self._stream.average_rate or self._stream.guessed_rate
-        fps = float(rate) if rate else None
-        duration_s = None
-        if self._stream.duration:
-            duration_s = float(self._stream.duration * tb)
-        elif self._container.duration:
-            duration_s = self._container.duration / 1_000_000
-        count = self._stream.frames or (round(duration_s * fps) if duration_s and fps else None)
-        width, height = self._stream.codec_context.width, self._stream.codec_context.height
-        if not width or not height:
-            self._container.close()
-            raise SourceError(f"{self.path}: the video stream has no image size (corrupt header?)")
-        self.quarter_turns = _upright_quarter_turns(self.path)
+        # The file is read here for what it is and closed again; each read opens it anew (see __iter__).
+        with self._open() as container:
+            stream = container.streams.video[0]
+            tb = stream.time_base or Fraction(1, 1_000_000)
+            self._time_base = tb
+            self._start_pts = stream.start_time or 0
+            rate = stream.average_rate or stream.guessed_rate
+            fps = float(rate) if rate else None
+            duration_s = None
+            if stream.duration:
+                duration_s = float(stream.duration * tb)
+            elif container.duration:
+                duration_s = container.duration / 1_000_000
+            count = stream.frames or (round(duration_s * fps) if duration_s and fps else None)
+            width, height = stream.codec_context.width, stream.codec_context.height
+            if not width or not height:
+                raise SourceError(f"{self.path}: the video stream has no image size (corrupt header?)")
+            self.quarter_turns = _upright_quarter_turns(container, stream)
         if self.quarter_turns % 2:
             width, height = height, width
         self.info = SourceInfo(self.path.name, width, height, fps, duration_s, count)
@@ -138,8 +132,31 @@ class VideoFileSource:
             self._out_wh = (out_w, max_height)
         self.cut_short_at_s: float | None = None
 
+    def _open(self):
+        """The file opened by FFmpeg, with a video stream, or :class:`SourceError`."""
+        try:
+            container = av.open(str(self.path))
+        except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+            raise SourceError(f"{self.path}: not a readable video ({_first_line(exc)})") from None
+        if not container.streams.video:
+            container.close()
+            raise SourceError(f"{self.path}: contains no video stream")
+        return container
+
     def __iter__(self) -> Iterator[VideoFrame]:
-        """Frames in order; ``rgb`` holds BGR instead when the source was opened with ``bgr=True``."""
+        """Frames in order; ``rgb`` holds BGR instead when the source was opened with ``bgr=True``.
+
+        Each read has a container and decoder of its own, which live only as long as the read: a
+        closed container's decoder keeps its pool of decoded pictures until the stream object is
+        gone (about 20 MB at 1080p), so none of them is kept on the source, where a span's wall
+        warm-up, or a source opened only for its ``info``, would hold them for the whole estimate.
+        """
+        map_large_frames()
+        container = self._open()
+        stream = container.streams.video[0]
+        if self._threaded_decode:
+            # Frame-level threads let FFmpeg decode ahead while the pose model runs on another core.
+            stream.thread_type = "AUTO"
         convert = self._converter()
         index = 0 if self.start_s <= 0 else None
         yielded = 0
@@ -147,14 +164,14 @@ class VideoFileSource:
         read_to_s = self.start_s  # the end of the last frame decoded in the span
         failure = None
         reached_end = False
-        skipper = _UnsampledSkipper.for_stream(self) if self.sample_fps is not None else None
+        skipper = _UnsampledSkipper.for_stream(self, stream) if self.sample_fps is not None else None
         self.cut_short_at_s = None
         try:
             if self.start_s > 0:
                 # Seek to the keyframe before start_s, then drop frames until start_s is reached.
                 target = int(self.start_s / self._time_base) + self._start_pts
-                self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
-            for frame in self._decoded(skipper):
+                container.seek(target, stream=stream, backward=True, any_frame=False)
+            for frame in _decoded(container, stream, skipper):
                 if frame.pts is None:
                     continue
                 t_s = float((frame.pts - self._start_pts) * self._time_base)
@@ -189,7 +206,7 @@ class VideoFileSource:
             # player would, and say so. A span that starts past the cut simply has nothing.
             failure = exc
         finally:
-            self._container.close()
+            container.close()
         if yielded == 0 and self.start_s <= 0:
             raise SourceError(f"{self.path}: the video has no decodable frames")
         if failure is not None or (not reached_end and self._ends_early(read_to_s)):
@@ -232,14 +249,42 @@ class VideoFileSource:
             return False
         return read_to_s < expected_s - ENDS_EARLY_TOLERANCE_S - self._frame_interval_s
 
-    def _decoded(self, skipper: _UnsampledSkipper | None) -> Iterator:
-        """Decoded frames in presentation order, without the ones ``skipper`` rules out."""
-        if skipper is None:
-            yield from self._container.decode(self._stream)
-            return
-        for packet in self._container.demux(self._stream):
-            if not skipper.skip(packet):
-                yield from packet.decode()
+
+
+# A decoded 1080p frame is 6.2 MB of RGB; smaller ones are left to malloc's own choice (see map_large_frames).
+LARGE_FRAME_BYTES = 4 << 20
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
+
+
+@functools.cache
+def map_large_frames() -> None:
+    """Have every allocation of ``LARGE_FRAME_BYTES`` or more mapped on its own and unmapped when freed
+    (glibc only; elsewhere nothing).
+
+    A read allocates a new RGB frame for every frame it yields. glibc serves the first ones from
+    their own mappings, but once one is freed it raises its mapping threshold above that size, and
+    from then on frames come from each thread's heap, where the smaller allocations in between leave
+    holes no later frame fits: decoding and converting 150 frames of 1080p held 68 MiB instead of 50,
+    and two spans of a 1080p wall sit peaked anywhere from 361 to 421 MiB over three runs. A fixed
+    threshold keeps whole frames out of the heaps; each costs its page faults again (about 1 ms of
+    system time a 1080p frame, against about 70 of estimating it), so smaller frames, where the
+    heap's reuse is worth more than the memory, are left alone.
+    """
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        return
+    mallopt(_M_MMAP_THRESHOLD, LARGE_FRAME_BYTES)
+
+
+def _decoded(container, stream, skipper: _UnsampledSkipper | None) -> Iterator:
+    """``stream``'s decoded frames in presentation order, without the ones ``skipper`` rules out."""
+    if skipper is None:
+        yield from container.decode(stream)
+        return
+    for packet in container.demux(stream):
+        if not skipper.skip(packet):
+            yield from packet.decode()
 
 
 class _UnsampledSkipper:
@@ -259,9 +304,10 @@ class _UnsampledSkipper:
         self._skipped: list[int] = []  # heap of timestamps never decoded
 
     @classmethod
-    def for_stream(cls, source: VideoFileSource) -> _UnsampledSkipper | None:
-        """A skipper for MP4/MKV-style H.264 (length-prefixed NAL units), else ``None``."""
-        ctx = source._stream.codec_context
+    def for_stream(cls, source: VideoFileSource, stream) -> _UnsampledSkipper | None:
+        """A skipper for ``source``'s ``stream`` if it is MP4/MKV-style H.264 (length-prefixed NAL units),
+        else ``None``."""
+        ctx = stream.codec_context
         extradata = ctx.extradata or b""
         if ctx.name != "h264" or len(extradata) < 7 or extradata[0] != 1:
             return None  # Annex B streams and other codecs: decode everything
@@ -517,26 +563,24 @@ def open_source(spec: str | int | Path, frame_rate: float | None = None,
 _CV2_TURNS = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_CLOCKWISE}
 
 
-def _upright_quarter_turns(path: Path) -> int:
+def _upright_quarter_turns(container, stream) -> int:
     """Counter-clockwise quarter turns (0-3) that make the stored frames upright.
 
     The display matrix is container side data that PyAV only exposes on decoded frames
     (``VideoFrame.rotation``: the counter-clockwise angle a player turns the frame by; a phone's
-    portrait video says -90), so the first packet is decoded, from a container of its own, on one
+    portrait video says -90), so the first packet of the just opened ``container`` is decoded on one
     thread and flushed at once rather than waiting for the frames after it: about 14 ms of CPU at
-    1080p, besides opening the file again (19 ms). Mirroring in the matrix is not applied: phones
-    do not write it.
+    1080p. The container is only read for its description, and closed after. Mirroring in the
+    matrix is not applied: phones do not write it.
     """
     try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "NONE"
-            for packet in container.demux(stream):
-                if packet.size == 0:
-                    continue
-                frames = stream.decode(packet) + stream.decode(None)
-                # A stream whose first packet is not a picture is left as stored (never seen in practice).
-                return round(frames[0].rotation / 90) % 4 if frames else 0
+        stream.thread_type = "NONE"
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue
+            frames = stream.decode(packet) + stream.decode(None)
+            # A stream whose first packet is not a picture is left as stored (never seen in practice).
+            return round(frames[0].rotation / 90) % 4 if frames else 0
     except (av.error.FFmpegError, ValueError, IndexError):  # unreadable here: the main decode reports it
         return 0
     return 0
