@@ -3,7 +3,7 @@
 import numpy as np
 
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
-from formcheck.pose.litert.assist import hands_on_body, similar_size
+from formcheck.pose.litert.assist import hands_on_body, same_body, similar_size
 
 
 def _lying_body() -> np.ndarray:
@@ -45,3 +45,15 @@ def test_a_hand_resting_on_the_helpers_own_thigh_is_not_on_the_exerciser():
 def test_similar_size_is_a_similar_distance_from_the_camera():
     assert similar_size(300, 400) and similar_size(600, 400)
     assert not similar_size(200, 400)  # half the size: far behind
+
+
+def test_the_exercisers_own_body_again_or_its_reflection_is_nobody_else():
+    body = _lying_body()
+    again = body + np.array([10.0, 15.0])  # a second, loose detection of the same person
+    reflection = body.copy()
+    reflection[:, 1] = 2 * 480 - body[:, 1]  # mirrored in a shiny floor at y = 480
+    kneeling = body.copy()
+    kneeling[:, 0] = 500 + (body[:, 0] - 500) * 0.1  # upright behind the hips: x bunched at the hips
+    kneeling[:, 1] = body[:, 1] - (body[:, 0] - 300)
+    assert same_body(again, body) and same_body(reflection, body)
+    assert not same_body(kneeling, body)

@@ -15,7 +15,9 @@ run once on that person's own crop, and the look counts as assisted when
   than ``OWN_BODY_M`` from their own thighs and trunk): a helper kneeling just behind someone, hands on
   their own thighs, has those hands over the exerciser's hips in the picture without touching them.
 
-A trainer standing beside and gesturing keeps their hands off the exerciser's outline.
+A trainer standing beside and gesturing keeps their hands off the exerciser's outline. A crop whose pose is
+the exerciser's own body again (a second, loose detection of one person, or their reflection in a shiny
+floor: :func:`same_body`) is nobody else.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from formcheck.pose.landmarks import Landmark
 
 SIZE_RATIO_MAX = 1.6
 OWN_BODY_M = 0.12
+SAME_BODY_TORSO = 0.3
 TOUCH_TOLERANCE_TORSO = 0.15
 # A hand landmark is used when the model is at least this sure it is visible.
 MIN_HAND_VISIBILITY = 0.5
@@ -101,6 +104,23 @@ def hands_on_body(helper_px: np.ndarray, helper_visibility: np.ndarray, body_px:
     if not seen:
         return False
     return bool(np.any(distance_to_body(helper_px[seen], body_px) <= TOUCH_TOLERANCE_TORSO * torso))
+
+
+def same_body(other_px: np.ndarray, body_px: np.ndarray) -> bool:
+    """Whether a pose found on another detection's crop is the exerciser's own body again: a second,
+    loose detection of one person (hip centre and shoulder centre each within ``SAME_BODY_TORSO`` torso
+    lengths of the exerciser's), or their reflection in a shiny floor (every landmark straight above or
+    below the exerciser's own: the median horizontal offset within ``SAME_BODY_TORSO`` torso lengths)."""
+    torso = torso_length_px(body_px)
+    if not np.isfinite(torso) or torso <= 0:
+        return False
+    centres_meet = True
+    for pair in ((Landmark.left_hip, Landmark.right_hip), (Landmark.left_shoulder, Landmark.right_shoulder)):
+        gap = float(np.linalg.norm(other_px[list(pair)].mean(axis=0) - body_px[list(pair)].mean(axis=0)))
+        centres_meet &= gap <= SAME_BODY_TORSO * torso
+    offsets = np.abs(other_px[:, 0] - body_px[:, 0])
+    offsets = offsets[np.isfinite(offsets)]
+    return bool(centres_meet or (len(offsets) and np.median(offsets) <= SAME_BODY_TORSO * torso))
 
 
 def similar_size(size_px: float, exerciser_size_px: float) -> bool:

@@ -33,7 +33,7 @@ from ai_edge_litert.interpreter import Interpreter
 from formcheck.errors import ModelError
 from formcheck.pose.frame import PoseFrame
 from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
-from formcheck.pose.litert.assist import boxes_overlap, hands_on_body, similar_size
+from formcheck.pose.litert.assist import boxes_overlap, hands_on_body, same_body, similar_size
 from formcheck.pose.litert.choose import (
     ANCHOR_DRIFT,
     LOOK_FOR_OTHERS_S,
@@ -255,6 +255,7 @@ class LiteRTEstimator:
         self.assisted = False
         self.assisted_seen_t_s: list[float] = []
         self._someone_close = False
+        self._hands_on_before = self._others_before = False
         self._anchor_px: np.ndarray | None = None
         self._anchor_aux: np.ndarray | None = None
         self._anchor_t_s: float | None = None
@@ -373,31 +374,46 @@ class LiteRTEstimator:
                     self._aux_filter.reset()
                 return back
         shoulders_px = body_px[[Landmark.left_shoulder, Landmark.right_shoulder]].mean(axis=0)
-        others = other_people(boxes_px, self.followed_box_px, kps_px[:, KP_UPPER], shoulders_px)
+        others = list(other_people(boxes_px, self.followed_box_px, kps_px[:, KP_UPPER], shoulders_px))
+        self._someone_close = False
+        seen = np.isfinite(body_px).all(axis=1)
+        hands_on = bool(seen.any()) and self._hands_on(frame, boxes_px, kps_px, others, body_px, seen)
+        # Only someone already seen at the look before, or hands on at two looks running: a person seen at
+        # one look only may be a flicker of the model (a blurred arm reaching for the camera read as someone).
+        self.assisted = hands_on and (self._hands_on_before or self._others_before)
+        self._hands_on_before = hands_on
         self.others_in_view = len(others)
+        self._others_before = bool(others)
         if self.others_in_view:
             self.others_seen_t_s.append(frame.t_s)
-        self.assisted = self._someone_close = False
-        seen = np.isfinite(body_px).all(axis=1)
-        if not seen.any():
-            return None
+        if self.assisted:
+            self.assisted_seen_t_s.append(frame.t_s)
+        return None
+
+    def _hands_on(self, frame: VideoFrame, boxes_px: np.ndarray, kps_px: np.ndarray, others: list[int],
+                  body_px: np.ndarray, seen: np.ndarray) -> bool:
+        """Run the landmark model on each other person overlapping the exerciser at a similar size: whether
+        one has their hands on the exerciser (:mod:`.assist`). A crop whose pose is the exerciser's own
+        body again is no other person: it is taken out of ``others``."""
         outline = np.concatenate([body_px[seen].min(axis=0), body_px[seen].max(axis=0)])
         exerciser_size = float(np.max(self.followed_box_px[2:] - self.followed_box_px[:2]))
-        for k in others:
+        for k in list(others):
             if not boxes_overlap(boxes_px[k], outline):
                 continue
-            self._someone_close = True
             if not similar_size(float(np.max(boxes_px[k, 2:] - boxes_px[k, :2])), exerciser_size):
+                self._someone_close = True
                 continue
             found = self._landmarks(frame.rgb, roi_from_keypoints(kps_px[k, KP_HIP_CENTRE], kps_px[k, KP_SCALE]))
             if found is None:
                 continue
             helper_px = found[0][:NUM_BODY, :2] * np.array(frame.rgb.shape[1::-1], np.float64)
+            if same_body(helper_px, body_px):
+                others.remove(k)
+                continue
+            self._someone_close = True
             if hands_on_body(helper_px, found[1][:NUM_BODY], body_px, found[2]):
-                self.assisted = True
-                self.assisted_seen_t_s.append(frame.t_s)
-                return None
-        return None
+                return True
+        return False
 
     def _landmarks(self, rgb: np.ndarray, roi: Roi) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(xyz normalized to the image (39, 3), visibility (39,), world metres (33, 3)), or ``None`` without a pose."""
@@ -464,7 +480,7 @@ class LiteRTEstimator:
         """Stop tracking: the next frame runs the detector (e.g. after a seek), which picks up the person
         followed so far (``followed_box_px``) if it sees them."""
         self._roi = None
-        self.assisted = False
+        self.assisted = self._hands_on_before = self._others_before = False
         self.last_mask = None
         if self._aux_filter is not None:
             self._aux_filter.reset()
