@@ -95,6 +95,9 @@ class Evaluation:
     # The exercise's variant performed (``[[variants]]`` name, e.g. "straight_arm"), judged with its
     # own limits; None for the exercise as such, or while not in position.
     variant: str | None = None
+    # Rep-phase conditions declared ``relative_to`` a phase: (condition id, reading) on this frame, in
+    # position; the frames in that phase make the person's reference for them.
+    phase_readings: tuple[tuple[str, float], ...] = ()
 
     @property
     def failing(self) -> tuple[str, ...]:

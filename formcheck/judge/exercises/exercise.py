@@ -216,14 +216,17 @@ class Exercise:
                       unsure_points=unsure, off_picture=off_picture)
 
         in_position = view_ok and all(_holds(c, scene) for c in comp.entry if _applies(c, scene))
+        references = (context.references if context is not None else None) or {}
         phase = None
+        phase_readings: list[tuple[str, float]] = []
         if in_position:
-            phase = next((name for name, conds in comp.phases if all(_phase_holds(c, scene) for c in conds)), None)
+            phase = next((name for name, conds in comp.phases
+                          if all(_phase_holds(c, scene, references) for c in conds)), None)
+            phase_readings = _relative_readings(comp, scene)
         # The variant performed: the first whose conditions are all seen and met; a variant that
         # cannot be told (a hidden wrist) is judged as the exercise itself, never by a guess.
         variant = next((v for v in comp.variants if all(_holds(c, scene) for c in v.when)), None) \
             if in_position else None
-        references = (context.references if context is not None else None) or {}
         results, unreferenced = [], []
         for c in (variant.checks if variant is not None else comp.checks):
             if (c.spec.during and phase not in c.spec.during) or not _applies(c, scene):
@@ -240,7 +243,7 @@ class Exercise:
             exercise=self.name, in_position=in_position, view_ok=view_ok,
             side=side if self.both_sides else (facing if self.view == "side" else None), view_cue=view_cue,
             entry_cue=self.spec.entry.cue, results=tuple(results), phase=phase, unreferenced=tuple(unreferenced),
-            variant=variant.name if variant is not None else None,
+            variant=variant.name if variant is not None else None, phase_readings=tuple(phase_readings),
         )
 
     @staticmethod
@@ -288,13 +291,41 @@ def _holds(c: CompiledCondition, scene: Scene) -> bool:
     return not isinstance(value, CannotSee) and c.passes(value)
 
 
-def _phase_holds(c: CompiledCondition, scene: Scene) -> bool:
+def _phase_holds(c: CompiledCondition, scene: Scene, references: Mapping[str, float]) -> bool:
     """A rep-phase condition; one declared ``met_if_unseen`` is met while its hidden landmarks are
     outside the picture. A landmark the model is unsure of inside the picture (a far hand behind the
     body) is no sign of a reach: a far wrist flickering about the visibility gate would otherwise
-    flick the phase and count a rep on every flicker."""
+    flick the phase and count a rep on every flicker.
+
+    One declared ``relative_to`` a phase is judged as its change from the person's own reading in
+    that phase (a clamshell opened from where that person's knees rest): ``measured - reference``.
+    Until the phase has been seen there is nothing to judge it against, and it is left out, as a
+    relative check is; the phase's other conditions decide."""
     if c.spec.met_if_unseen and scene.off_picture is not None:
         hidden = [i for i in c.covers if scene.missing[i]]
         if hidden and all(scene.off_picture[i] for i in hidden):
             return True
+    if c.spec.relative_to is not None:
+        reference = references.get(c.spec.id or "")
+        if reference is None:
+            return True
+        value = measure(c, scene)
+        return not isinstance(value, CannotSee) and c.passes(value - reference)
     return _holds(c, scene)
+
+
+def _relative_readings(comp: _Compiled, scene: Scene) -> list[tuple[str, float]]:
+    """``(id, measured)`` of each rep-phase condition declared ``relative_to`` a phase, read on every
+    frame in position: the frames in that phase make the person's reference."""
+    out: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    for _, conds in comp.phases:
+        for c in conds:
+            cid = c.spec.id or ""
+            if c.spec.relative_to is None or cid in seen:
+                continue
+            seen.add(cid)
+            value = measure(c, scene)
+            if not isinstance(value, CannotSee):
+                out.append((cid, value))
+    return out

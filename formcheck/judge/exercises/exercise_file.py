@@ -218,12 +218,26 @@ class ExerciseFile(StrictModel):
             if cond.reach:
                 raise ValueError(f"{where}: 'reach' is for checks only (a condition is not judged per rep), "
                                  "got reach = true")
-            if cond.relative_to is not None:
-                raise ValueError(f"{where}: 'relative_to' is for checks only (a condition needs no reference), "
-                                 f"got relative_to = {cond.relative_to!r}")
+            if cond.relative_to is not None and where.startswith("entry."):
+                raise ValueError(f"{where}: 'relative_to' is for checks only, and rep-phase conditions (being in "
+                                 f"position needs no reference), got relative_to = {cond.relative_to!r}")
+            if cond.relative_to is not None and cond.relative_to not in phases:
+                raise ValueError(f"{where}: 'relative_to' names unknown phase {cond.relative_to!r}; expected one "
+                                 f"of {sorted(phases)}")
+            if cond.relative_to is not None and not cond.id:
+                raise ValueError(f"{where}: a relative condition needs an 'id' (the name its reference is kept "
+                                 "under), got none")
+            if cond.relative_to is None and cond.id and not where.startswith("entry."):
+                raise ValueError(f"{where}: an 'id' names a relative condition's reference; expected none without "
+                                 f"'relative_to', got id = {cond.id!r}")
             if cond.met_if_unseen and where.startswith("entry."):
                 raise ValueError(f"{where}: 'met_if_unseen' is for rep-phase conditions only (being in position "
                                  "must be seen), got met_if_unseen = true")
+        relative_ids = [c.id for _, c in self._plain_conditions() if c.relative_to is not None]
+        taken = sorted({i for i in relative_ids if relative_ids.count(i) > 1 or i in ids})
+        if taken:
+            raise ValueError(f"relative rep-phase condition ids must differ from each other and from check ids "
+                             f"(each names its own reference), got {taken} more than once")
         for check in self.checks:
             if check.met_if_unseen:
                 raise ValueError(f"check {check.id!r}: 'met_if_unseen' is for rep-phase conditions only (a check "

@@ -1,4 +1,4 @@
-"""The person's own reference for checks declared ``relative_to`` a rep phase.
+"""The person's own reference for checks (and rep-phase conditions) declared ``relative_to`` a rep phase.
 
 Some readings depend on the body and the camera more than on form: on the labelled squat clips the
 heel landmark reads 0.3-0.6 foot lengths above the toe while the person stands flat-footed, which a
@@ -32,13 +32,16 @@ class PhaseReferences:
     def for_exercise(cls, exercise) -> PhaseReferences | None:
         """The tracker ``exercise`` needs, or ``None`` when none of its checks is relative."""
         phases = {c.id: c.spec.relative_to for c in exercise.checks if c.spec.relative_to}
+        for phase in exercise.reps.phases if exercise.reps else ():
+            phases.update({c.id: c.relative_to for c in phase.conditions if c.relative_to and c.id})
         return cls(phases) if phases else None
 
     def current(self) -> dict[str, float]:
         return {cid: statistics.median(v for _, v in q) for cid, q in self._samples.items() if len(q) >= MIN_SAMPLES}
 
     def update(self, t_s: float, evaluation: Evaluation) -> None:
-        readings = [(r.id, r.measured) for r in evaluation.results] + list(evaluation.unreferenced)
+        readings = [(r.id, r.measured) for r in evaluation.results] + list(evaluation.unreferenced) \
+            + list(evaluation.phase_readings)
         for check_id, measured in readings:
             phase = self._phase_by_check.get(check_id)
             if phase is None or evaluation.phase != phase or measured is None:
