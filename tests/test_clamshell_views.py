@@ -62,11 +62,9 @@ VIEWS = {
 }
 
 
-@cache
-def _world(open_deg: float, straight: bool) -> tuple[np.ndarray, np.ndarray]:
-    """``(world landmarks per frame, times)`` of the studio's clamshell opened ``open_deg``; with
-    ``straight``, both knees straight and the top leg lifted ``open_deg`` to the side instead."""
-    dims = BodyDims.from_height(1.75)
+def _keys(dims: BodyDims, open_deg: float, straight: bool) -> list:
+    """The studio clamshell's keyframes opened ``open_deg``; with ``straight``, both knees straight
+    and the top leg lifted ``open_deg`` to the side instead."""
     keys = []
     for t, p in EXERCISES["clamshell"].build(dims, None, SECONDS).keys:
         top = bool(p.get("l_leg_open"))
@@ -76,6 +74,14 @@ def _world(open_deg: float, straight: bool) -> tuple[np.ndarray, np.ndarray]:
         elif top:
             p = {**p, "l_leg_open": -open_deg}
         keys.append((t, p))
+    return keys
+
+
+@cache
+def _world(open_deg: float, straight: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``(world landmarks per frame, times)`` of :func:`_keys`."""
+    dims = BodyDims.from_height(1.75)
+    keys = _keys(dims, open_deg, straight)
     times = np.arange(int(round(SECONDS * FPS))) / FPS
     world = np.stack([landmark_positions(pose_at(dims, keys, float(t))) for t in times])
     return world, times
@@ -183,3 +189,38 @@ def test_a_relative_rep_phase_condition_is_validated(edit, message):
     edit(data)
     with pytest.raises(ValidationError, match=message):
         ExerciseFile.model_validate(data)
+
+
+def _estimated(tmp_path, open_deg: float, view: str, straight: bool = False) -> list[PoseFrame]:
+    """The studio clamshell rendered from ``view`` and estimated by LiteRT, as ``score`` sees it."""
+    from formcheck.pose.estimate import record
+    from formcheck.pose.smoothing import clean
+    from formcheck_studio.figure import Look, build_figure
+    from formcheck_studio.render import Renderer
+    from formcheck_studio.scene import make_scene
+    from formcheck_studio.video import VideoWriter
+
+    world, times = _world(open_deg, straight)
+    azimuth, elevation = VIEWS[view]
+    camera = frame_subject(world.reshape(-1, 3), azimuth, elevation, 60.0, SIZE, fill=0.82)
+    renderer = Renderer(camera, make_scene(np.random.default_rng(3), camera, world.reshape(-1, 3).mean(axis=0), None),
+                        noise_seed=3)
+    # The skeletons again (``_world`` keeps only their landmarks) to dress the figure.
+    dims = BodyDims.from_height(1.75)
+    keys = _keys(dims, open_deg, straight)
+    path = tmp_path / f"clamshell-{'straight' if straight else 'open'}-{open_deg:g}-{view}.mp4"
+    with VideoWriter(path, SIZE, FPS) as writer:
+        for t in times:
+            writer.write(renderer.render(build_figure(pose_at(dims, keys, float(t)), Look())).rgb)
+    return list(clean(record(path, model="litert").frames))
+
+
+@pytest.mark.slow
+def test_a_small_opening_filmed_from_above_counts_and_a_straight_leg_there_does_not(tmp_path):
+    # Measured (LiteRT, 25 degrees above the floor): the 35-degree opening tops at a knee gap of
+    # 0.58-0.62 torso lengths over rests of 0.16-0.22, its knee angle 153-157 (the issue's real tops:
+    # 0.56-0.63 and 143-160); before, 0 of its 2 reps counted. The straight leg lifted 20 degrees tops
+    # at a knee gap of 0.64-0.67, past every gap limit, with the ankles 0.89-0.94 apart.
+    reps = _reps(_estimated(tmp_path, 35.0, "above_25"))
+    assert len(reps) == 2 and all(r.good for r in reps), reps
+    assert _reps(_estimated(tmp_path, 20.0, "above_25", straight=True)) == ()
