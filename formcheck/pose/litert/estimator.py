@@ -394,17 +394,26 @@ class LiteRTEstimator:
                   body_px: np.ndarray, seen: np.ndarray) -> bool:
         """Run the landmark model on each other person overlapping the exerciser at a similar size: whether
         one has their hands on the exerciser (:mod:`.assist`). A crop whose pose is the exerciser's own
-        body again is no other person: it is taken out of ``others``."""
+        body again is no other person: it is taken out of ``others``, as is a detection at the exerciser's
+        hips that the landmark model does not confirm as someone else."""
         outline = np.concatenate([body_px[seen].min(axis=0), body_px[seen].max(axis=0)])
         exerciser_size = float(np.max(self.followed_box_px[2:] - self.followed_box_px[:2]))
+        # Told apart from the exerciser by the upper body alone (hips at the same spot): kept as someone else
+        # only when the landmark model finds a person there who is not the exerciser again.
+        at_hips = distance_to(boxes_px, self.followed_box_px) <= OTHER_PERSON_MIN_DISTANCE
         for k in list(others):
             if not boxes_overlap(boxes_px[k], outline):
                 continue
             if not similar_size(float(np.max(boxes_px[k, 2:] - boxes_px[k, :2])), exerciser_size):
-                self._someone_close = True
+                if at_hips[k]:
+                    others.remove(k)
+                else:
+                    self._someone_close = True
                 continue
             found = self._landmarks(frame.rgb, roi_from_keypoints(kps_px[k, KP_HIP_CENTRE], kps_px[k, KP_SCALE]))
             if found is None:
+                if at_hips[k]:
+                    others.remove(k)
                 continue
             helper_px = found[0][:NUM_BODY, :2] * np.array(frame.rgb.shape[1::-1], np.float64)
             if same_body(helper_px, body_px):
