@@ -149,7 +149,14 @@ def main() -> None:
     rows = []
     for clip in load_clips(data):
         if args.only in clip.path:
-            rows.append(judge(clip, data, args.checkout.resolve(), work))
+            try:
+                rows.append(judge(clip, data, args.checkout.resolve(), work))
+            except RuntimeError as exc:  # one clip the checkout cannot score is a row of the table, not the end
+                rows.append({"clip": clip.id, "exercise": clip.exercise, "typed": clip.exercise, "estimate_s": None,
+                             "hold_expected": clip.hold_s, "hold_tol_s": clip.hold_tol_s, "valid_s": float("nan"),
+                             "reps_expected": expected_reps_text(clip), "reps": None, "good_reps": None,
+                             "per_side": None, "other_sides_reps": {}, "excluded_valid_s": None, "swapped": None,
+                             "misses": {"error": str(exc).splitlines()[0][:300]}})
             print(f"{clip.id}: {'pass' if not rows[-1]['misses'] else rows[-1]['misses']}", file=sys.stderr)
     (work / "results.json").write_text(json.dumps(rows, indent=1))
     estimated = [r["estimate_s"] for r in rows if r["estimate_s"] is not None]
