@@ -168,6 +168,22 @@ def test_open_is_judged_from_the_persons_own_rest(rest, top, reps):
     assert len(_reps(_rest_and_tops(rest, top))) == reps
 
 
+def test_a_person_who_settles_with_the_knees_further_apart_is_closed_again():
+    # Rest 0.20, open, then back to a rest of 0.45 (resettled, a band's pull): 0.25 above the old rest
+    # is not closed by it, and the rest is learned only while closed. The old rest is dropped after
+    # 5 s without a closed frame (PHASE_REFERENCE_STALE_S), the fixed limit finds the new rest closed,
+    # and the reps go on from it.
+    closed = _truth(45.0, "front_8")[0]
+    gaps = [0.20] * 15 + [0.60] * 15 + [0.45] * 80 + [0.80] * 15 + [0.45] * 15 + [0.80] * 15 + [0.45] * 15
+    frames = [_with_knee_gap(closed, g).replace(t_s=i / FPS, index=i) for i, g in enumerate(gaps)]
+    scorer = Scorer(load_exercise("clamshell_left"))
+    for frame in frames:
+        scorer.update(frame)
+    reps = scorer.finish(len(frames) / FPS).reps
+    assert len(reps) == 3, reps
+    assert 6.4 <= reps[0].end_s <= 6.6, reps[0]  # 5 s after the last closed frame (1.4 s)
+
+
 def _clamshell_file() -> dict:
     return tomllib.loads((Path(__file__).resolve().parents[1] / "poses" / "clamshell.toml").read_text())
 

@@ -18,28 +18,45 @@ from formcheck.judge.exercises.evaluation import Evaluation
 
 REFERENCE_WINDOW_S = 3.0  # the latest seconds in the phase make the reference
 MIN_SAMPLES = 3           # frames in the phase before a reference is trusted (a quarter second at 12 fps)
+# A rep-phase condition's reference can put its own phase out of reach: judged from where the knees
+# rested before, a person who settles with them further apart, or turns to the other side, is never
+# "closed" again, and the reference is only learned while closed. So one not refreshed for this long
+# is dropped, and the phase's absolute limits alone decide until the phase is seen again. Longer than
+# a rep's time away from its first phase (a clamshell's opening and hold, 2-4 s on the real clips).
+PHASE_REFERENCE_STALE_S = 5.0
 
 
 class PhaseReferences:
     """``update(t_s, evaluation)`` learns from each judged frame; ``current()`` gives the reference of
     each relative check (median of its latest readings in its phase), for the next frame's context."""
 
-    def __init__(self, phase_by_check: dict[str, str]) -> None:
+    def __init__(self, phase_by_check: dict[str, str], expiring: frozenset[str] = frozenset()) -> None:
         self._phase_by_check = dict(phase_by_check)
         self._samples: dict[str, deque[tuple[float, float]]] = {cid: deque() for cid in phase_by_check}
+        self._expiring = expiring  # ids of rep-phase conditions (PHASE_REFERENCE_STALE_S)
+        self._now_s: float | None = None
 
     @classmethod
     def for_exercise(cls, exercise) -> PhaseReferences | None:
         """The tracker ``exercise`` needs, or ``None`` when none of its checks is relative."""
         phases = {c.id: c.spec.relative_to for c in exercise.checks if c.spec.relative_to}
-        for phase in exercise.reps.phases if exercise.reps else ():
-            phases.update({c.id: c.relative_to for c in phase.conditions if c.relative_to and c.id})
-        return cls(phases) if phases else None
+        conditions = {c.id: c.relative_to for phase in (exercise.reps.phases if exercise.reps else ())
+                      for c in phase.conditions if c.relative_to and c.id}
+        phases.update(conditions)
+        return cls(phases, frozenset(conditions)) if phases else None
 
     def current(self) -> dict[str, float]:
-        return {cid: statistics.median(v for _, v in q) for cid, q in self._samples.items() if len(q) >= MIN_SAMPLES}
+        out = {}
+        for cid, q in self._samples.items():
+            if len(q) < MIN_SAMPLES:
+                continue
+            if cid in self._expiring and self._now_s is not None and q[-1][0] < self._now_s - PHASE_REFERENCE_STALE_S:
+                continue
+            out[cid] = statistics.median(v for _, v in q)
+        return out
 
     def update(self, t_s: float, evaluation: Evaluation) -> None:
+        self._now_s = t_s
         readings = [(r.id, r.measured) for r in evaluation.results] + list(evaluation.unreferenced) \
             + list(evaluation.phase_readings)
         for check_id, measured in readings:
