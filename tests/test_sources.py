@@ -227,3 +227,12 @@ def test_a_source_holds_no_open_file_or_decoder_outside_a_read(tmp_path, monkeyp
     assert not any(held())
     # The decoded pictures are the frames' own: nothing of the decoder is kept beside them.
     assert all(not isinstance(v, (av.container.Container, av.stream.Stream)) for v in vars(source).values())
+
+
+def test_a_read_hands_freed_frame_memory_back_every_so_many_frames(tmp_path, monkeypatch):
+    # Each frame's RGB block is freed when the next one comes; left in malloc's heaps, the holes grow.
+    path = write_video(tmp_path / "c.mp4", [i / 30 for i in range(100)], size_wh=(96, 64))
+    calls = []
+    monkeypatch.setattr(media, "return_freed_memory", lambda: calls.append(1))
+    assert sum(1 for _ in VideoFileSource(path)) == 100
+    assert len(calls) == 100 // media.RETURN_FREED_EVERY_FRAMES

@@ -151,7 +151,6 @@ class VideoFileSource:
         gone (about 20 MB at 1080p), so none of them is kept on the source, where a span's wall
         warm-up, or a source opened only for its ``info``, would hold them for the whole estimate.
         """
-        map_large_frames()
         container = self._open()
         stream = container.streams.video[0]
         if self._threaded_decode:
@@ -199,6 +198,8 @@ class VideoFileSource:
                 yield VideoFrame(index, t_s, convert(frame))
                 index += 1
                 yielded += 1
+                if yielded % RETURN_FREED_EVERY_FRAMES == 0:
+                    return_freed_memory()
         except av.error.FFmpegError as exc:
             if yielded == 0 and self.start_s <= 0:
                 raise SourceError(f"{self.path}: no decodable frames ({_first_line(exc)})") from None
@@ -251,30 +252,34 @@ class VideoFileSource:
 
 
 
-# A decoded 1080p frame is 6.2 MB of RGB; smaller ones are left to malloc's own choice (see map_large_frames).
-LARGE_FRAME_BYTES = 4 << 20
-_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
+# How often a read hands the memory its frames freed back to the system (see return_freed_memory).
+RETURN_FREED_EVERY_FRAMES = 30
 
 
 @functools.cache
-def map_large_frames() -> None:
-    """Have every allocation of ``LARGE_FRAME_BYTES`` or more mapped on its own and unmapped when freed
-    (glibc only; elsewhere nothing).
-
-    A read allocates a new RGB frame for every frame it yields. glibc serves the first ones from
-    their own mappings, but once one is freed it raises its mapping threshold above that size, and
-    from then on frames come from each thread's heap, where the smaller allocations in between leave
-    holes no later frame fits: decoding and converting 150 frames of 1080p held 68 MiB instead of 50,
-    and two spans of a 1080p wall sit peaked anywhere from 361 to 421 MiB over three runs. A fixed
-    threshold keeps whole frames out of the heaps; each costs its page faults again (about 1 ms of
-    system time a 1080p frame, against about 70 of estimating it), so smaller frames, where the
-    heap's reuse is worth more than the memory, are left alone.
-    """
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or ``None`` elsewhere (musl, macOS, Windows)."""
     try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
-        return
-    mallopt(_M_MMAP_THRESHOLD, LARGE_FRAME_BYTES)
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def return_freed_memory() -> None:
+    """Hand the memory freed inside malloc's heaps back to the system (glibc only; elsewhere nothing).
+
+    A read allocates a new RGB frame (6.2 MB at 1080p) for every frame it yields and frees the one
+    before. Once glibc has freed one such block it serves the next ones from each thread's heap,
+    where the smaller allocations in between split the freed blocks into holes no later frame fits,
+    so the heap grows with the holes: two spans of a 1080p wall sit peaked anywhere from 356 to 393
+    MiB over six runs. A read calls this every ``RETURN_FREED_EVERY_FRAMES`` frames, so holes live
+    about a second (353-378 MiB over five runs), at the cost of touching that memory afresh once a
+    second (+0.1 s of system time in 11 s). A fixed mapping threshold, which gave each frame its own
+    mapping, kept the peak at 350-361 MiB but cost every 1080p frame its page faults: +0.6 s.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _decoded(container, stream, skipper: _UnsampledSkipper | None) -> Iterator:
