@@ -24,3 +24,17 @@ def descendants(pid: int) -> list[int]:
         found.extend(kids)
         todo.extend(kids)
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a process and its descendants have used so far: progress that a busy
+    machine slows down no more than the work itself, unlike seconds on a clock."""
+    ticks = 0
+    for one in (pid, *descendants(pid)):
+        try:
+            with open(f"/proc/{one}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -125,12 +125,15 @@ def test_ctrl_c_leaves_a_valid_partial_report(shared_data, tmp_path):
     import signal
     import time
 
-    # 59 s at 30 fps (1762 frames): still estimating 6 s in, on a quiet or a busy machine (LiteRT
-    # estimates this 640x360 clip at ~5x real time on two quiet cores, so 10 s would be too late).
+    from tests.processes import cpu_seconds
+
+    # 59 s at 30 fps (1762 frames), about 25 CPU seconds of estimation: interrupted once the run has
+    # used 6 CPU seconds (start-up takes about 2), it is estimating, however busy the machine is.
     clip = shared_data / "videos/bird-dog/chco-fire-hydrant.mp4"
     proc = subprocess.Popen([sys.executable, "-m", "formcheck", "score", str(clip), "-e", "forearm_plank",
                              "-o", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(6.0)  # long enough for both workers to start and send frames, even on a busy machine
+    while proc.poll() is None and cpu_seconds(proc.pid) < 6.0:
+        time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
