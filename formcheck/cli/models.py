@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from formcheck.cli.console import print_note, stdout_console
+from formcheck.cli.options import FiniteFloat
 from formcheck.errors import ModelError
 from formcheck.pose.litert.int8 import INT8_MODEL, build_stem, cache_dir, int8_model_path, report_path
 
@@ -61,7 +62,7 @@ def list_command() -> None:
                    "../shared/data/videos of a source checkout, where present)")
 @click.option("--per-video", default=12, show_default=True, type=click.IntRange(1),
               help="landmark-model inputs taken from each video, spread over its length")
-@click.option("--fps", "sample_fps", default=3.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--fps", "sample_fps", default=3.0, show_default=True, type=FiniteFloat(min=0, min_open=True),
               help="frames a second the float model tracks each calibration video at")
 @click.option("--force", is_flag=True, help="rebuild even if this recipe's model is already built")
 def build_command(folders: tuple[Path, ...], per_video: int, sample_fps: float, force: bool) -> None:

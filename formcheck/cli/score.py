@@ -28,8 +28,9 @@ from formcheck.pose.recording import incomplete_reason, is_recording_path
 from formcheck.sources.media import is_image_folder
 
 SCORE_MODEL_HELP = ("pose model (default: 'litert', the bundled model run directly, with its person mask for "
-                    "exercises with wall checks): 'full', 'litert', 'lite' or 'heavy' if installed, or the path "
-                    "of a MediaPipe Pose Landmarker .task file")
+                    "exercises with wall checks): 'full', 'litert', 'litert-int8' (once built with 'formcheck "
+                    "models build'), 'lite' or 'heavy' if installed, or the path of a MediaPipe Pose Landmarker "
+                    ".task file")
 
 
 @click.command("score")
