@@ -18,8 +18,8 @@ from formcheck.pose.estimate import record as estimate_recording
 from formcheck.pose.recording import Recording, default_recording_path, is_recording_path, save_recording
 
 MODEL_HELP = ("pose model: 'full' (bundled, default), 'litert' (the same model run directly, faster to respond), "
-              "'litert-int8' (its int8 version, once built with 'formcheck models build'), 'lite' or 'heavy' if installed, "
-              "or the path of a MediaPipe Pose Landmarker .task file")
+              "'litert-int8' (its int8 version, once built with 'formcheck models build'), 'lite' or 'heavy' "
+              "if installed, or the path of a MediaPipe Pose Landmarker .task file")
 WORKERS_HELP = ("workers for video files, one span of the clip each (processes; threads for litert; "
                 "default: one per core, up to 2)")
 FRAME_RATE_HELP = ("for a folder of images: how many were taken (or extracted) per second; needed unless "
