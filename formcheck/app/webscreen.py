@@ -45,6 +45,7 @@ class LiveState:
     hold_s: float | None = None       # seconds held in good form (None: resting or not started)
     target_s: float | None = None
     reps: int | None = None
+    reps_by_side: dict[str, int] | None = None  # judged on both sides: each side's reps
     cue: str | None = None
     countdown_s: float | None = None  # seconds before timing starts
     rest_s: float | None = None       # seconds of rest left
@@ -137,6 +138,7 @@ def _state(number: int, overlay: Overlay | None, status: Status, captured_s: flo
         hold_s=None if overlay is None else round(float(overlay.valid_s), 2),
         target_s=status.target_s,
         reps=None if overlay is None else overlay.reps,
+        reps_by_side=dict(overlay.side_reps) if overlay is not None and overlay.side_reps else None,
         cue=status.cue,
         countdown_s=status.countdown_s if status.countdown_s is not None and status.countdown_s > 0 else None,
         rest_s=status.rest_s,

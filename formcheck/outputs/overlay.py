@@ -45,6 +45,8 @@ class Overlay:
     cue: str | None
     wall: object | None = None  # WallObservation: the wall line and the lumbar gap are drawn too
     reps: int | None = None     # completed reps, for rep exercises
+    # Judged on both sides: (side, completed reps) each, so the person sees which side is behind.
+    side_reps: tuple[tuple[str, int], ...] = ()
 
     @classmethod
     def from_scored(cls, frame: ScoredFrame) -> Overlay:
@@ -61,7 +63,18 @@ class Overlay:
         )
         return cls(frame.t_s, frame.pose.xyz_norm, frame.pose.missing, status, frame.state,
                    frame.timer.phase, frame.timer.valid_s, frame.evaluation.cue, frame.wall,
-                   frame.reps.count if frame.reps is not None else None)
+                   frame.reps.count if frame.reps is not None else None,
+                   tuple((side, done) for side, done, _ in frame.reps.sides) if frame.reps is not None else ())
+
+    def status_text(self) -> str:
+        """What the timer is doing, with the reps so far: ``"4 reps, holding"``, or per side
+        ``"L 3 · R 1 reps, holding"`` when both sides are judged."""
+        if self.reps is None:
+            return self.phase.value
+        if self.side_reps:
+            counts = " · ".join(f"{side[:1].upper()} {done}" for side, done in self.side_reps)
+            return f"{counts} reps, {self.phase.value}"
+        return f"{self.reps} reps, {self.phase.value}"
 
 
 def format_clock(seconds: float) -> str:
@@ -99,8 +112,7 @@ def draw_overlay(image_bgr: np.ndarray, overlay: Overlay, target_s: float | None
     band_w, band_h = clock_w + 2 * pad, clock_h + int(30 * scale)
     cv2.rectangle(image_bgr, (0, 0), (band_w, band_h), STATE_BGR[overlay.state], -1)
     label(image_bgr, clock, (pad, pad + clock_h), 1.0 * scale)
-    status = overlay.phase.value if overlay.reps is None else f"{overlay.reps} reps, {overlay.phase.value}"
-    label(image_bgr, status, (pad, band_h - int(7 * scale)), 0.45 * scale)
+    label(image_bgr, overlay.status_text(), (pad, band_h - int(7 * scale)), 0.45 * scale)
     if overlay.cue:
         label(image_bgr, overlay.cue, (int(10 * cue_scale), h - int(14 * cue_scale)), 0.6 * cue_scale)
     return image_bgr

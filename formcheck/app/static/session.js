@@ -27,7 +27,11 @@ function showLive(live) {
     $("hold").dataset.seconds = String(live.hold_s);
   }
   $("target").textContent = live.target_s ? `/ ${clock(live.target_s)}` : "";
-  $("reps").textContent = live.reps === null ? "" : `${live.reps} reps`;
+  // Both sides judged: each side's count, so the person sees which side is behind.
+  const bySide = live.reps_by_side
+    ? Object.entries(live.reps_by_side).map(([side, n]) => `${side} ${n}`).join(" · ") + " reps"
+    : null;
+  $("reps").textContent = live.reps === null ? "" : (bySide || `${live.reps} reps`);
   let big = "";
   if (live.paused) big = "Paused";
   else if (live.rest_s !== null) big = `Rest ${Math.ceil(live.rest_s)} s`;
