@@ -211,3 +211,22 @@ def test_the_exercise_starts_when_the_first_rep_does():
     counter = RepCounter(("down", "up"))
     assert [counter.update(i * 0.1, p, s) and counter.started for i, (p, s) in enumerate([("up", N), ("down", V)])] == \
         [False, False]
+
+
+def test_a_rep_exercise_is_timed_within_its_set_and_not_at_all_without_a_rep():
+    """Standing about after the last squat, or pulsing without ever completing a rep, is not the
+    exercise: valid time runs from the first completed rep's start to the last one's end."""
+    from formcheck.judge.reps import Rep, in_set
+
+    reps = [Rep(1.0, 1.5, 2.0, 2.5, (), True), Rep(3.0, 3.5, 4.0, 4.5, (), True)]
+    assert [in_set(t, reps) for t in (0.9, 1.0, 2.7, 4.5, 4.6)] == [False, True, True, True, False]
+    assert not in_set(2.0, [])
+
+
+def test_a_rep_still_under_way_when_the_session_ends_keeps_the_set_open():
+    """A clip that stops at the top of a rep: that rep is the exercise, to the end."""
+    from formcheck.judge.reps import Rep, in_set
+
+    reps = [Rep(1.0, 1.5, 2.0, 2.5, (), True)]
+    assert in_set(9.0, reps, under_way_since_s=3.0) and not in_set(9.0, reps)
+    assert in_set(3.5, [], under_way_since_s=3.0) and not in_set(2.9, [], under_way_since_s=3.0)

@@ -66,10 +66,12 @@ def test_banded_gif_one_open_between_two_closed_rests_is_one_good_rep(recorded):
     closed = [t for t, phase in phases if phase == "closed"]
     assert closed and min(closed) <= 0.5 and max(closed) >= 2.7, closed
     # Propped on the forearm, the shoulder-hip line reads 46-51 degrees in the first two frames only.
-    # The rest before the rep (0.1-0.4 s) is setting up (issue #21): timed from the rep's start.
+    # The rest before the rep (0.1-0.4 s) is setting up and the rest after it is past the set
+    # (issue #21): timed from the rep's start to its end.
     assert rep.start_s <= 0.8
     assert _state_s(score, FrameState.VALID, 0.0, rep.start_s) == 0.0
-    assert _state_s(score, FrameState.VALID, rep.start_s, score.duration_s) >= 0.9 * (score.duration_s - rep.start_s)
+    assert _state_s(score, FrameState.VALID, rep.end_s + 0.15, score.duration_s) == 0.0
+    assert _state_s(score, FrameState.VALID, rep.start_s, rep.end_s) >= 0.9 * (rep.end_s - rep.start_s)
 
 
 def test_fitbod_counts_every_rep_after_the_camera_cut(recorded):

@@ -60,6 +60,20 @@ class Rep:
         return self.top_end_s - self.top_start_s
 
 
+def in_set(t_s: float, reps: Sequence[Rep], under_way_since_s: float | None = None) -> bool:
+    """Whether ``t_s`` falls within the set: from the start of its first rep to the end of its last
+    completed one, or to the end of the session when a rep was still under way as it ended (begun at
+    ``under_way_since_s``: a clip that stops at the top of a rep). A rep exercise is timed only there:
+    moving about after the last rep (standing up from the squats, lying back after the bridges) is
+    not the exercise, and neither is anything in a session where no rep was ever done (pulses that
+    never stand up, a fire hydrant judged as a bird dog), however good the posture reads. (Faults
+    outside the set are still reported: they may be why no rep counted.)"""
+    starts = [r.start_s for r in reps] + ([] if under_way_since_s is None else [under_way_since_s])
+    if not starts or t_s < min(starts) - _EPS_S:
+        return False
+    return under_way_since_s is not None or t_s <= max(r.end_s for r in reps) + _EPS_S
+
+
 @dataclass(frozen=True)
 class RepSnapshot:
     t_s: float
@@ -125,6 +139,11 @@ class RepCounter:
     def under_way(self) -> bool:
         """Whether a rep has begun and not yet ended or been abandoned."""
         return self._current is not None
+
+    @property
+    def under_way_since_s(self) -> float | None:
+        """When the rep under way began (``None`` between reps)."""
+        return None if self._current is None else self._current.start_s
 
     @property
     def started(self) -> bool:

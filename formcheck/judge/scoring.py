@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from formcheck.judge.exercises import EvalContext, Evaluation, Exercise, Status
 from formcheck.judge.exercises.personal_reference import PhaseReferences
 from formcheck.judge.motion import MotionTracker
-from formcheck.judge.reps import Rep, RepCounter, RepSnapshot
+from formcheck.judge.reps import Rep, RepCounter, RepSnapshot, in_set
 from formcheck.judge.sides import BothSides, RepSpecOfCounter, SideFigures, SideReading, balance
 from formcheck.judge.timer import FrameState, HoldSummary, HoldTimer, Snapshot, TimerConfig, fault_spans
 from formcheck.pose.frame import PoseFrame
@@ -270,10 +270,22 @@ class Scorer:
         if end_s is None:
             end_s = rows[-1].t_s if rows else 0.0
         summary = self.timer.finish(end_s)
+        counting = self.rep_counter if self.rep_counter is not None else self.both
+        open_s = counting.under_way_since_s if counting is not None else None
         reps = self.rep_counter.finish(end_s) if self.rep_counter is not None else None
         sides = None
         if self.both is not None:
             reps, sides = self.both.finish(end_s, summary.holds)
+        if reps is not None:
+            # A rep exercise is timed within its set only (reps.in_set): the live clock ran on
+            # frames that turned out to lie outside it, so the session's time is counted again.
+            # Faults outside it stay: they say why no rep counted (a hand never planted).
+            rows = [r if r.state is not FrameState.VALID or in_set(r.t_s, reps, open_s)
+                    else replace(r, state=FrameState.NOT_IN_POSITION) for r in rows]
+            timer = HoldTimer(self.timer.config)
+            for r in rows:
+                timer.update(r.t_s, r.state)
+            summary = timer.finish(end_s)
         spec = self.exercise.reps
         cues = {c.id: c.cue for c in self.exercise.checks}
         grace = self.timer.config.grace_s

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from formcheck.judge.reps import Rep, RepCounter, RepSnapshot
+from formcheck.judge.reps import Rep, RepCounter, RepSnapshot, in_set
 from formcheck.judge.timer import FrameState, HoldTimer, Span, TimerConfig
 
 _EPS_S = 1e-6
@@ -97,6 +97,12 @@ class BothSides:
         """A rep exercise has begun once either side has begun a rep."""
         return any(c.started for c in self.counters.values())
 
+    @property
+    def under_way_since_s(self) -> float | None:
+        """When the earliest rep under way on either side began (``None`` when neither is in a rep)."""
+        starts = [c.under_way_since_s for c in self.counters.values() if c.under_way_since_s is not None]
+        return min(starts, default=None)
+
     def choose(self, readings: Mapping[str, SideReading]) -> str:
         """The side performing in this frame: the side in a rep (past its first phase, in the
         exercise) first, then the side whose state speaks most for it (valid, fault, set up, unseen);
@@ -158,19 +164,22 @@ class BothSides:
         A hold exercise passes the session's ``holds``: each goes whole to the side that held most of
         it. Nobody changes sides within one unbroken hold, so a second or two in which the pose model
         swapped left and right (seen from the front, it sometimes does) stays with the side held."""
-        log = self._log if self.counters else self._by_hold(holds)
+        open_s = self.under_way_since_s
+        side_reps = {s: [replace(r, side=s) for r in c.finish(end_s)] for s, c in self.counters.items()}
+        all_reps = [r for reps in side_reps.values() for r in reps]
+        if self.counters:  # a rep exercise is timed within its set only (see reps.in_set)
+            log = [(t_s, side, state if state is not FrameState.VALID or in_set(t_s, all_reps, open_s)
+                    else FrameState.NOT_IN_POSITION) for t_s, side, state in self._log]
+        else:
+            log = self._by_hold(holds)
         timers = {s: HoldTimer(self._timer_config) for s in self.sides}
         for t_s, side, state in log:
             for s, timer in timers.items():
                 timer.update(t_s, state if s == side else FrameState.NOT_IN_POSITION)
         figures: dict[str, SideFigures] = {}
-        all_reps: list[Rep] = []
         for s in self.sides:
             summary = timers[s].finish(end_s)
-            counter = self.counters.get(s)
-            reps = [replace(r, side=s) for r in counter.finish(end_s)] if counter is not None else None
-            if reps is not None:
-                all_reps += reps
+            reps = side_reps.get(s)
             figures[s] = SideFigures(s, summary.valid_s, summary.longest_hold_s,
                                      None if reps is None else len(reps),
                                      None if reps is None else sum(r.good for r in reps))
