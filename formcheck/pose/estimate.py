@@ -19,7 +19,6 @@ person is never estimated twice.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import multiprocessing as mp
 import os
@@ -49,6 +48,7 @@ from formcheck.sources.media import (
     VideoFileSource,
     ends_early_message,
     open_source,
+    return_freed_memory,
 )
 
 Progress = Callable[[int, int | None], None]
@@ -458,27 +458,15 @@ def _collect_spans(spans, n_spans: int, path: Path, info: SourceInfo, progress: 
         complete = False  # keep every frame the workers already sent
     finally:
         spans.stop()
-    release_freed_memory()
+    # Estimating in threads leaves each thread's malloc heap holding the frames it freed (~150 MB for
+    # a 720p clip), which the annotated video, drawn by other threads, would add to rather than reuse.
+    return_freed_memory()
     if error is not None and not pairs:
         raise _rebuild_error(error)
     # After an error with frames estimated, keep them; the caller sees complete=False and why.
     frames, walls = _in_order(pairs)
     return _Result(frames, info, complete, error[1] if error else None, walls if wall else None,
                    None if others_t_s is None else sorted(others_t_s))
-
-
-def release_freed_memory() -> None:
-    """Hand memory that was freed back to the operating system (glibc only; elsewhere nothing).
-
-    Estimating in threads leaves each thread's malloc arena holding the decoded frames it freed,
-    ~150 MB for a 720p clip, which the annotated video (drawn by other threads, so other arenas)
-    would otherwise add to rather than reuse.
-    """
-    try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
-        return
-    trim(0)
 
 
 def _rebuild_error(error: tuple[str, str]) -> FormcheckError:
