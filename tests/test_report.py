@@ -215,3 +215,18 @@ def test_a_rep_faulted_below_the_grace_period_is_named_not_praised(tmp_path, mon
     monkeypatch.setattr(cli, "stdout_console", lambda: Console(file=printed, width=200))
     cli.print_summary(SessionResult(score, "squat.mp4", tmp_path))
     assert "Keep your chest up (1 of 1 reps)" in printed.getvalue()
+
+
+@pytest.mark.parametrize("before_s, short", [(1.0, True), (17.0, False)])
+def test_a_video_shorter_than_the_target_hold_is_not_shown_as_a_miss(tmp_path, before_s, short):
+    """The demo clip holds 12 s of a 16 s video against a 20 s target: that is the clip's length, not a
+    fault, so the longest hold is not coloured as a miss and the report says why it could not reach it.
+    A video long enough that still falls short is a miss."""
+    plank = load_exercise("forearm_plank")
+    frames, end = session([(before_s, HIPS_HIGH), (5.0, PLANK)])  # a 5 s hold in a 6 s or a 22 s video
+    score = score_frames(frames, plank, end_s=end)
+    assert score.summary.longest_hold_s < score.target_s[0]  # the plank's target is 20 s at least
+    text = write_html(score, "plank.mp4", tmp_path / "report.html", None).read_text()
+    hold_card = text.split("longest hold<b class='")[1].split("'")[0]
+    assert hold_card == ("" if short else "warn")
+    assert ("is shorter than the target hold" in text) is short

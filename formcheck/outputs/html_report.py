@@ -88,10 +88,12 @@ def write_html(score: Score, source: str, path: str | Path, timeline_png: Path |
     s = score.summary
     lo, hi = score.target_s
     reached = lo is not None and s.longest_hold_s >= lo
+    # A video shorter than the target could never reach it: judged, not shown as a miss.
+    too_short = lo is not None and score.duration_s < lo
     target_text = f"{format_clock(lo)}–{format_clock(hi)}" if lo and hi else "—"
     cards = [
         ("valid time", f"{s.valid_s:.1f} s", ""),
-        ("longest hold", f"{s.longest_hold_s:.1f} s", "ok" if reached else "warn" if lo else ""),
+        ("longest hold", f"{s.longest_hold_s:.1f} s", "ok" if reached else "warn" if lo and not too_short else ""),
         ("target hold", target_text, ""),
         ("breaks", str(s.breaks), ""),
         ("video length", f"{score.duration_s:.1f} s", ""),
@@ -110,6 +112,9 @@ def write_html(score: Score, source: str, path: str | Path, timeline_png: Path |
         + (f", {escape(str(score.view.get('side')))} side to the camera" if score.view.get("side") else "")
         + "</p>",
     ]
+    if too_short and score.reps is None:
+        parts.append(f"<p class='sub'>The video ({score.duration_s:.1f} s) is shorter than the target hold "
+                     f"({lo:g} s), so no hold in it could reach the target.</p>")
     performed = variant_text(score)
     if performed is not None:
         parts.append(f"<p class='sub'>Done as: {escape(performed)}</p>")
