@@ -25,6 +25,10 @@ class SourceError(FormcheckError):
     """A video, image, folder or camera could not be opened or read."""
 
 
+class FileEndsEarlyError(SourceError):
+    """A video file whose data ends before its index says (an interrupted copy or download)."""
+
+
 class CameraError(SourceError):
     """A camera could not be opened, or stopped delivering frames."""
 

@@ -267,6 +267,24 @@ def test_a_cut_file_is_read_as_far_as_it_decodes_in_one_span_or_several(cut_samp
     assert len(list(complete)) == 240 and complete.cut_short_at_s is None
 
 
+def test_a_cut_file_played_as_the_camera_ends_saying_the_file_ends_early(cut_sample):
+    """live with a video file as the camera used to end at the cut without a word; a whole file ends cleanly."""
+    from formcheck.errors import FileEndsEarlyError
+    from formcheck.sources.capture import LatestFrameCapture
+
+    for path, cut in ((cut_sample, True), (SAMPLE, False)):
+        with LatestFrameCapture(VideoFileSource(path)) as capture:
+            frames = 0
+            while not capture.exhausted:
+                frames += capture.latest(1.0) is not None
+        assert frames > 0
+        if cut:
+            assert isinstance(capture.error, FileEndsEarlyError)
+            assert str(capture.error).startswith(f"{cut_sample}: read ") and "the file ends early" in str(capture.error)
+        else:
+            assert capture.error is None
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_record_keeps_a_cut_file_as_far_as_it_decodes_and_says_how_much(tmp_path, cut_sample, workers):

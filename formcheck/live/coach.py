@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from formcheck.engine.session import Session
-from formcheck.errors import CameraError, FormcheckError
+from formcheck.errors import CameraError, FileEndsEarlyError, FormcheckError
 from formcheck.judge.exercises import Exercise
 from formcheck.judge.scoring import ScoredFrame
 from formcheck.judge.timer import Phase
@@ -185,7 +185,8 @@ class LiveCoach:
                         action = self._present(job) if job.estimated is not None else self._show_paused(job.captured)
                     elif stage.done:
                         if capture.error is not None:
-                            ended_by, error = "camera failed", capture.error
+                            cut = isinstance(capture.error, FileEndsEarlyError)
+                            ended_by, error = "the file ends early" if cut else "camera failed", capture.error
                         break
                     elif time.perf_counter() - last_frame_s > self.options.stall_s:
                         ended_by = "camera failed"

@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from formcheck.errors import FormcheckError
-from formcheck.sources.media import VideoFrame
+from formcheck.errors import FileEndsEarlyError, FormcheckError
+from formcheck.sources.media import VideoFrame, ends_early_message
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,12 @@ class LatestFrameCapture:
                             break
                         self._stop.wait(min(wait_s, 0.1))
                 self._put(Captured(frame, time.perf_counter()))
+            cut_s = getattr(self._source, "cut_short_at_s", None)
+            if cut_s is not None and not self._stop.is_set():
+                # A video file played as the camera whose data ends before its index says: the
+                # session ends at the cut, and the person is told why, as score tells them.
+                source = self._source
+                self.error = FileEndsEarlyError(ends_early_message(source.path, cut_s, source.info.duration_s))
         except FormcheckError as exc:
             self.error = exc
         except Exception as exc:  # a driver failure must end the session cleanly, not kill a thread silently
