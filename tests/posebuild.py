@@ -83,3 +83,15 @@ def plank_verdict(evaluation) -> str:
     if status["hips_too_low"] is Status.FAIL:
         return "l"
     return "c" if all(s is Status.PASS for s in status.values()) else "other"
+
+
+def projected_frames(world_m: np.ndarray, camera, times_s, size_wh: tuple[int, int]) -> list[PoseFrame]:
+    """Exact ground truth: each ``(33, 3)`` world pose of ``world_m`` seen by a studio ``camera`` as the
+    pose model would report it (normalized image points, every landmark visible, no world landmarks)."""
+    frames = []
+    for i, (landmarks, t) in enumerate(zip(world_m, times_s)):
+        xyz = np.zeros((NUM_LANDMARKS, 3), np.float32)
+        xyz[:, :2] = camera.project(landmarks)[0] / np.array(size_wh)
+        frames.append(PoseFrame(float(t), i, xyz, np.full(NUM_LANDMARKS, 0.99, np.float32),
+                                np.full((NUM_LANDMARKS, 3), np.nan, np.float32), size_wh))
+    return frames

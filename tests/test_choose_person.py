@@ -7,7 +7,6 @@ from formcheck.pose.litert.choose import (
     central_size_score,
     choose_person,
     other_people,
-    others_in_view,
     tilt_from_vertical_deg,
 )
 from formcheck.pose.recording import others_in_view_meta
@@ -52,8 +51,8 @@ def test_continuity_beats_size_and_centrality():
 def test_others_in_view_ignores_the_exerciser_and_counts_the_rest():
     exerciser = np.array(CENTRE_BIG, float)
     boxes = np.array([[355, 55, 645, 445], CORNER_SMALL, EDGE_BIG], float)
-    assert others_in_view(boxes, exerciser) == 2
-    assert others_in_view(boxes[:1], exerciser) == 0
+    assert len(other_people(boxes, exerciser)) == 2
+    assert len(other_people(boxes[:1], exerciser)) == 0
 
 
 def test_others_in_view_meta_counts_half_second_looks():

@@ -36,20 +36,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import tomllib
 from pydantic import ValidationError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 
 from formcheck.judge.exercises import load_exercise
 from formcheck.judge.exercises.checks import Scene, measure
 from formcheck.judge.exercises.exercise_file import ExerciseFile
 from formcheck.judge.scoring import Scorer
 from formcheck.pose.frame import PoseFrame
-from formcheck.pose.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.pose.landmarks import Landmark
 from formcheck_studio.camera import frame_subject
 from formcheck_studio.figure import landmark_positions
 from formcheck_studio.mannequin import BodyDims
 from formcheck_studio.motions import EXERCISES
 from formcheck_studio.posing import pose_at
+from tests.posebuild import projected_frames
 
 SIZE = (640, 360)
 FPS = 10.0
@@ -91,13 +96,7 @@ def _truth(open_deg: float, view: str, straight: bool = False) -> list[PoseFrame
     world, times = _world(open_deg, straight)
     azimuth, elevation = VIEWS[view]
     camera = frame_subject(world.reshape(-1, 3), azimuth, elevation, 60.0, SIZE, fill=0.82)
-    frames = []
-    for i, (landmarks, t) in enumerate(zip(world, times)):
-        xyz = np.zeros((NUM_LANDMARKS, 3), np.float32)
-        xyz[:, :2] = camera.project(landmarks)[0] / np.array(SIZE)
-        frames.append(PoseFrame(float(t), i, xyz, np.full(NUM_LANDMARKS, 0.99, np.float32),
-                                np.full((NUM_LANDMARKS, 3), np.nan, np.float32), SIZE))
-    return frames
+    return projected_frames(world, camera, times, SIZE)
 
 
 def _reps(frames: list[PoseFrame], exercise: str = "clamshell_left"):

@@ -15,8 +15,7 @@ import pytest
 
 from formcheck.judge.exercises import Status, load_exercise
 from formcheck.judge.scoring import Scorer
-from formcheck.pose.frame import PoseFrame
-from formcheck.pose.landmarks import NUM_LANDMARKS
+from tests.posebuild import projected_frames
 
 SIZE = (640, 360)
 FPS = 10.0
@@ -43,21 +42,11 @@ def _posed(hand_forward_deg: float):
     return skeletons, world, camera, times, motion.holds
 
 
-def _truth_frames(world, camera, times) -> list[PoseFrame]:
-    frames = []
-    for i, (landmarks, t) in enumerate(zip(world, times)):
-        xyz = np.zeros((NUM_LANDMARKS, 3), np.float32)
-        xyz[:, :2] = camera.project(landmarks)[0] / np.array(SIZE)
-        frames.append(PoseFrame(float(t), i, xyz, np.full(NUM_LANDMARKS, 0.99, np.float32),
-                                np.full((NUM_LANDMARKS, 3), np.nan, np.float32), SIZE))
-    return frames
-
-
 def _held_readings(hand_forward_deg: float) -> list[tuple[Status, float]]:
     _, world, camera, times, holds = _posed(hand_forward_deg)
     exercise = load_exercise("bird_dog_right")
     out = []
-    for frame in _truth_frames(world, camera, times):
+    for frame in projected_frames(world, camera, times, SIZE):
         if any(a <= frame.t_s <= b for a, b in holds):
             r = exercise.evaluate(frame).result(CHECK)
             out.append((r.status, r.value))

@@ -180,8 +180,7 @@ def run_live_set(rig: LiveRig, exercise: Exercise, out_dir: Path, options: Coach
     may be a working folder that the caller moves to ``final_dir`` afterwards."""
     assert rig.capture is not None, "run_live_set needs an open rig"
     stage = rig.stage_for(exercise)
-    if hasattr(stage.estimator, "prefer_posture"):  # LiteRT chooses among several people; MediaPipe cannot
-        stage.estimator.prefer_posture(start_posture(exercise))
+    stage.prefer_posture(start_posture(exercise))
     # The stage outlives the set (a routine reuses it): only this set's sightings of another person count.
     others_before = len(getattr(stage.estimator, "others_seen_t_s", ()))
     sinks = sinks_for(exercise, Outputs(out_dir, final_dir=final_dir, recording=out_dir / RECORDING_NAME,

@@ -161,11 +161,9 @@ def _span_source(path: str | Path, start_s: float, end_s: float | None, sample_f
 
 
 def _stage(model: str, posture: str | None, **options) -> PoseStage:
-    """A pose stage whose estimator prefers people in ``posture`` when it chooses among several
-    (LiteRT's ``prefer_posture``; MediaPipe's graph keeps its own most confident person)."""
+    """A pose stage that prefers people in ``posture`` when it chooses among several."""
     stage = PoseStage(model, **options)
-    if posture is not None and hasattr(stage.estimator, "prefer_posture"):
-        stage.estimator.prefer_posture(posture)
+    stage.prefer_posture(posture)
     return stage
 
 

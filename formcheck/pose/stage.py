@@ -27,6 +27,13 @@ class PoseStage:
         stage.estimator, stage.wall = estimator, wall
         return stage
 
+    def prefer_posture(self, posture: str | None) -> None:
+        """Among several people, prefer the one in the exercise's start posture (``"upright"``,
+        ``"lying"``, ``None``: no preference) where the estimator chooses (LiteRT); MediaPipe's graph
+        keeps its own most confident person."""
+        if hasattr(self.estimator, "prefer_posture"):
+            self.estimator.prefer_posture(posture)
+
     @property
     def model_name(self) -> str:
         return self.estimator.name

@@ -156,8 +156,3 @@ def back_to_exerciser(boxes_px: np.ndarray, followed_px: np.ndarray, anchor_px: 
         return None
     return k
 
-
-def others_in_view(boxes_px: np.ndarray, exerciser_px: np.ndarray, uppers_px: np.ndarray | None = None,
-                   exerciser_upper_px: np.ndarray | None = None) -> int:
-    """How many of ``boxes_px`` are people other than the one in ``exerciser_px`` (see :func:`other_people`)."""
-    return len(other_people(boxes_px, exerciser_px, uppers_px, exerciser_upper_px))
