@@ -100,10 +100,22 @@ def test_the_ground_truth_file_keeps_the_second_person(scenes, tmp_path):
 
 # -- score: never swapped, assisted seconds ---------------------------------------------------
 
-def _score(video, exercise, out_dir):
+def _score_here(video, exercise, out_dir) -> tuple[list[str], list[str]]:
     result = score_source(video, load_exercise(exercise), Outputs(out_dir, recording=out_dir / RECORDING_NAME),
                           video=False)
-    return result, load_recording(out_dir / RECORDING_NAME)
+    return [r.state.value for r in result.score.frames], result.notes
+
+
+def _score(video, exercise, out_dir):
+    """``((each frame's state, notes), recording)``, scored in a fresh process as `formcheck score` is.
+    In a test worker that had run other test files first, the same clip's assisted frames came out
+    differently (9 of 26 touching frames flagged, where every fresh process flags 15): scored here,
+    the test judges what a user's run gives. Why the worker's state matters is not yet known."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        states, notes = pool.apply(_score_here, (video, exercise, out_dir))
+    return (states, notes), load_recording(out_dir / RECORDING_NAME)
 
 
 @pytest.mark.slow
@@ -124,7 +136,7 @@ def test_score_never_follows_the_second_person(scenes, tmp_path, exercise, kind,
 @pytest.mark.slow
 def test_score_counts_the_helpers_hands_as_assisted_and_never_valid(scenes, tmp_path):
     video, truth = scenes("forearm_plank", "kneel_assist", 1)
-    result, recording = _score(video, "forearm_plank", tmp_path)
+    (states, notes), recording = _score(video, "forearm_plank", tmp_path)
     idx = np.array([int(round(f.t_s * truth.fps)) for f in recording.frames])
     flagged = np.array([f.assisted for f in recording.frames])
     touching = truth.second.touching[idx]
@@ -132,14 +144,12 @@ def test_score_counts_the_helpers_hands_as_assisted_and_never_valid(scenes, tmp_
     near_touch = np.convolve(truth.second.touching, np.ones(2 * int(LOOK_S * truth.fps) + 1), "same")[idx] > 0
     assert flagged.any() and (near_touch | ~flagged).all()
     # Recall is the known weak side (the helper's reaching hands read close to their own thighs in 3-D):
-    # 15 of 26 touching frames flagged in a fresh process with two spans, 18 with one, but 9 in one CI
-    # worker process that had run other test files first (not explained yet). A third is the floor.
-    assert flagged.sum() >= touching.sum() / 3
+    # 15 of 26 touching frames flagged with two spans, 18 with one.
+    assert flagged.sum() >= 0.5 * touching.sum()
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["assisted_s"] == pytest.approx(flagged.sum() / truth.fps, abs=0.15)
-    rows = [r for r, f in zip(result.score.frames, recording.frames) if f.assisted]
-    assert all(r.state.value == "assisted" for r in rows)
-    assert any(n.startswith("Someone was helping for") for n in result.notes)
+    assert all(state == "assisted" for state, f in zip(states, recording.frames) if f.assisted)
+    assert any(n.startswith("Someone was helping for") for n in notes)
 
 
 @pytest.mark.slow
